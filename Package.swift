@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+// The dependency list of each target is the layer diagram: every arrow points
+// down, from the `lode` executable to the C libraries.
+import PackageDescription
+
+let package = Package(
+  name: "lode",
+  products: [
+    .executable(name: "lode", targets: ["lode"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+  ],
+  targets: [
+    // The three-line entry point; the command tree lives in LodeCLI.
+    .executableTarget(name: "lode", dependencies: ["LodeCLI"]),
+    // Argument parsing, rendering, exit codes: the only ArgumentParser user.
+    .target(
+      name: "LodeCLI",
+      dependencies: [
+        "LodeKit", "Basics",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    // The project use-cases: pointers, trees, the stat index, add/status/checkout.
+    .target(
+      name: "LodeKit",
+      dependencies: ["ObjectStore", "GitBridge", "Basics", .product(name: "Yams", package: "Yams")]),
+    // The content-addressed, compressed object cache.
+    .target(name: "ObjectStore", dependencies: ["Basics", "CZlib", "CZstd"]),
+    // The only libgit2 user: discovery, ignore checks, index, config files.
+    .target(name: "GitBridge", dependencies: ["Basics", "CLibgit2"]),
+    // Paths, atomic files, locks, hashing, diagnostics, parallel loops.
+    .target(name: "Basics", dependencies: ["CCrypto"]),
+    .systemLibrary(
+      name: "CLibgit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+    .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+    .systemLibrary(
+      name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
+    .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
+    .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "Basics"]),
+    .testTarget(name: "LodeKitTests", dependencies: ["LodeKit", "GitBridge", "ObjectStore", "Basics"]),
+    // Runs the built `lode` binary in temporary real git repositories.
+    .testTarget(name: "EndToEndTests", dependencies: ["lode", "Basics"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

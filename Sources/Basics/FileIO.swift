@@ -1,0 +1,151 @@
+/// Thin, throwing wrappers over the POSIX file calls lode uses, retrying on
+/// EINTR and naming the path in every error.
+public enum FileIO {
+  /// Opens `path` for reading.
+  public static func openRead(_ path: String) throws -> Int32 {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 { throw systemError("open", path) }
+    return fd
+  }
+
+  /// Reads up to `buffer.count` bytes; 0 means end of file.
+  public static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String) throws -> Int {
+    while true {
+      let n = systemRead(fd, buffer.baseAddress, buffer.count)
+      if n >= 0 { return n }
+      if errno != EINTR { throw systemError("read", path) }
+    }
+  }
+
+  /// Fills `buffer` as far as the file allows; returns the bytes read.
+  public static func readFull(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String) throws -> Int {
+    var total = 0
+    while total < buffer.count {
+      let n = try read(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[total...]), path: path)
+      if n == 0 { break }
+      total += n
+    }
+    return total
+  }
+
+  /// Writes all of `bytes`.
+  public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+    var offset = 0
+    while offset < bytes.count {
+      let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw systemError("write", path)
+      }
+      offset += n
+    }
+  }
+
+  /// Flushes the file's data to stable storage.
+  public static func sync(_ fd: Int32, path: String) throws {
+    if fsync(fd) != 0 && errno != EINVAL { throw systemError("fsync", path) }
+  }
+
+  /// Flushes a directory so that renames and creations in it survive power loss.
+  public static func syncDirectory(_ path: String) throws {
+    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if fd < 0 { throw systemError("open", path) }
+    defer { close(fd) }
+    try sync(fd, path: path)
+  }
+
+  /// Flushes every file of the file system holding `path` with one call
+  /// (`syncfs`): far cheaper than an fsync per file for thousands of files.
+  public static func syncFileSystem(containing path: String) throws {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 { throw systemError("open", path) }
+    defer { close(fd) }
+    #if os(Linux)
+      if linuxSyncfs(fd) != 0 { throw systemError("syncfs", path) }
+    #else
+      sync()
+    #endif
+  }
+
+  /// The whole content of a small file, or nil when it does not exist.
+  public static func readFileIfPresent(_ path: String) throws -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+      if errno == ENOENT || errno == ENOTDIR { return nil }
+      throw systemError("open", path)
+    }
+    defer { close(fd) }
+    var out = [UInt8]()
+    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    while true {
+      let n = try chunk.withUnsafeMutableBytes { try read(fd, into: $0, path: path) }
+      if n == 0 { break }
+      out.append(contentsOf: chunk[0..<n])
+    }
+    return out
+  }
+
+  /// The whole content of a small file.
+  public static func readFile(_ path: String) throws -> [UInt8] {
+    guard let bytes = try readFileIfPresent(path) else {
+      throw BasicsError.system(operation: "open", path: path, errno: ENOENT)
+    }
+    return bytes
+  }
+
+  /// Creates `path` and any missing parents (like `mkdir -p`).
+  public static func makeDirectories(_ path: String, mode: mode_t = 0o777) throws {
+    if mkdir(path, mode) == 0 { return }
+    switch errno {
+    case EEXIST:
+      if try FileStat.following(path)?.kind == .directory { return }
+      throw BasicsError.system(operation: "mkdir", path: path, errno: EEXIST)
+    case ENOENT:
+      let parent = Path.parent(of: path)
+      guard parent != path, !parent.isEmpty else { throw systemError("mkdir", path) }
+      try makeDirectories(parent, mode: mode)
+      if mkdir(path, mode) != 0 && errno != EEXIST { throw systemError("mkdir", path) }
+    default:
+      throw systemError("mkdir", path)
+    }
+  }
+
+  /// Removes a file; a file that is already gone is fine.
+  public static func removeFile(_ path: String) throws {
+    if unlink(path) != 0 && errno != ENOENT { throw systemError("unlink", path) }
+  }
+
+  /// Renames `from` to `to`, replacing `to` atomically.
+  public static func rename(_ from: String, _ to: String) throws {
+    if systemRename(from, to) != 0 { throw systemError("rename", to) }
+  }
+
+  /// The names in directory `path` (without `.` and `..`), or nil when it does not exist.
+  public static func listDirectory(_ path: String) throws -> [(name: String, type: UInt8)]? {
+    guard let dir = opendir(path) else {
+      if errno == ENOENT || errno == ENOTDIR { return nil }
+      throw systemError("opendir", path)
+    }
+    defer { closedir(dir) }
+    var names: [(String, UInt8)] = []
+    while let entry = readdir(dir) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+      }
+      if name == "." || name == ".." { continue }
+      names.append((name, entry.pointee.d_type))
+    }
+    return names
+  }
+}
+
+// The C calls whose names the methods above shadow.
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+  read(fd, buffer, count)
+}
+private func systemRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }
+
+#if os(Linux)
+  // glibc declares syncfs only under _GNU_SOURCE, which Swift's Glibc module lacks.
+  @_silgen_name("syncfs") private func linuxSyncfs(_ fd: Int32) -> Int32
+#endif

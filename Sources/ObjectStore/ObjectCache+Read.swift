@@ -1,0 +1,85 @@
+import Basics
+
+extension ObjectCache {
+  /// Streams the decoded content of `id` into `sink` while hashing it, and
+  /// throws `corrupt` unless the content hashes to `id`. The sink may
+  /// already have received bytes when that happens: callers write to temp
+  /// files and discard them on error, so bad bytes never reach a workspace.
+  /// Returns the content size.
+  @discardableResult
+  public func decode(_ id: ObjectID, into sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
+    guard let (path, codec) = locate(id) else { throw ObjectStoreError.missing(id) }
+    return try decode(id, path: path, codec: codec, into: sink)
+  }
+
+  /// As `decode(_:into:)` for a known object file.
+  @discardableResult
+  public func decode(
+    _ id: ObjectID, path: String, codec: Codec, into sink: (UnsafeRawBufferPointer) throws -> Void
+  ) throws -> Int64 {
+    let fd = try FileIO.openRead(path)
+    defer { close(fd) }
+    return try contexts.with { context in
+      let hasher = SHA256()
+      var total: Int64 = 0
+      let decoder: StreamCodec?
+      do { decoder = try context.decompressor(codec) } catch { throw corrupt(id, path, error) }
+      func hashingSink(_ bytes: UnsafeRawBufferPointer) throws {
+        hasher.update(bytes)
+        total += Int64(bytes.count)
+        try sink(bytes)
+      }
+      while true {
+        let filled = try FileIO.read(fd, into: context.buffer, path: path)
+        let chunk = UnsafeRawBufferPointer(rebasing: context.buffer[0..<filled])
+        if let decoder {
+          do {
+            try decoder.process(chunk, final: filled == 0, sink: hashingSink)
+          } catch let error as ObjectStoreError {
+            throw corrupt(id, path, error)
+          }
+        } else {
+          try hashingSink(chunk)
+        }
+        if filled == 0 { break }
+      }
+      let actual = hasher.finalizeHex()
+      guard actual == id.hex else {
+        throw ObjectStoreError.corrupt(id, path: path, detail: "content hashes to \(actual.prefix(12))…")
+      }
+      return total
+    }
+  }
+
+  /// The verified content of a small object (a tree listing).
+  public func read(_ id: ObjectID) throws -> [UInt8] {
+    var bytes: [UInt8] = []
+    try decode(id) { bytes.append(contentsOf: $0) }
+    return bytes
+  }
+
+  /// Checks that `object` decodes and hashes to its id.
+  public func verify(_ object: CachedObject) throws {
+    try decode(object.id, path: object.path, codec: object.codec) { _ in }
+  }
+
+  /// Writes the verified content of `id` to `destination` through a temp file
+  /// in the destination's directory, renamed into place only once the
+  /// content matched its id: a corrupt object never replaces a file.
+  public func export(_ id: ObjectID, to destination: String, executable: Bool) throws {
+    let temp = try TempFile(in: Path.parent(of: destination), mode: executable ? 0o777 : 0o666)
+    do {
+      try decode(id) { try FileIO.writeAll(temp.fd, $0, path: temp.path) }
+      // Workspace files can be rebuilt from the cache, so they are renamed
+      // (atomic) without an fsync each; the cache and pointers are durable.
+      try temp.publish(as: destination, durable: false)
+    } catch {
+      temp.discard()
+      throw error
+    }
+  }
+
+  private func corrupt(_ id: ObjectID, _ path: String, _ error: Error) -> ObjectStoreError {
+    .corrupt(id, path: path, detail: "\(error)")
+  }
+}

@@ -1,0 +1,158 @@
+import Basics
+
+/// An object written to a temp file and waiting to be published, or one the
+/// cache already had (then `tempPath` is nil and nothing needs doing).
+public struct PendingObject: Sendable {
+  public let id: ObjectID
+  /// The raw content size in bytes.
+  public let size: Int64
+  public let codec: Codec
+  let tempPath: String?
+
+  /// Whether publishing will add a new object to the cache.
+  public var isNew: Bool { tempPath != nil }
+}
+
+extension ObjectCache {
+  /// Bytes of the first chunk compressed to decide whether content shrinks.
+  static let probeSize = 64 * 1024
+
+  /// Reads `path` once, hashing it and writing its encoded bytes to a temp
+  /// file as it goes, so memory stays at one buffer whatever the size.
+  /// `codecOverride` forces a codec (e.g. raw for link-based checkouts).
+  /// Throws `changedWhileReading` if the file's size or mtime moved during
+  /// the read: its id would not describe what was stored.
+  public func write(file path: String, codecOverride: Codec? = nil) throws -> PendingObject {
+    let fd = try FileIO.openRead(path)
+    defer { close(fd) }
+    let before = try FileStat.open(fd, path: path)
+    return try contexts.with { context in
+      var filled = try FileIO.readFull(fd, into: context.buffer, path: path)
+      let sample = UnsafeRawBufferPointer(rebasing: context.buffer[0..<min(filled, Self.probeSize)])
+      let codec = try codecOverride ?? chooseCodec(sample: sample, context: context)
+      let compressor = try context.compressor(codec, level: policy.level)
+      try FileIO.makeDirectories(tempDirectory)
+      let temp = try TempFile(in: tempDirectory, mode: 0o444)
+      let hasher = SHA256()
+      var total: Int64 = 0
+      do {
+        let sink: ByteSink = { try FileIO.writeAll(temp.fd, $0, path: temp.path) }
+        while true {
+          let chunk = UnsafeRawBufferPointer(rebasing: context.buffer[0..<filled])
+          hasher.update(chunk)
+          total += Int64(filled)
+          let atEnd = filled < context.buffer.count
+          if let compressor {
+            try compressor.process(chunk, final: atEnd, sink: sink)
+          } else {
+            try sink(chunk)
+          }
+          if atEnd { break }
+          filled = try FileIO.readFull(fd, into: context.buffer, path: path)
+          if filled == 0, let compressor {
+            try compressor.process(UnsafeRawBufferPointer(start: nil, count: 0), final: true, sink: sink)
+            break
+          }
+        }
+        let after = try FileStat.open(fd, path: path)
+        if after.size != before.size || after.mtimeNanoseconds != before.mtimeNanoseconds || total != before.size {
+          throw ObjectStoreError.changedWhileReading(path: path)
+        }
+      } catch {
+        temp.discard()
+        throw error
+      }
+      let id = ObjectID(trusted: hasher.finalizeHex())
+      temp.closeWithoutPublishing()
+      if contains(id) {
+        unlink(temp.path)
+        return PendingObject(id: id, size: total, codec: codec, tempPath: nil)
+      }
+      return PendingObject(id: id, size: total, codec: codec, tempPath: temp.path)
+    }
+  }
+
+  /// Encodes in-memory `bytes` (a tree listing) into a temp file.
+  public func write(bytes: [UInt8]) throws -> PendingObject {
+    let id = ObjectID.of(bytes)
+    if contains(id) { return PendingObject(id: id, size: Int64(bytes.count), codec: .none, tempPath: nil) }
+    return try contexts.with { context in
+      let codec = policy.codec
+      let compressor = try context.compressor(codec, level: policy.level)
+      try FileIO.makeDirectories(tempDirectory)
+      let temp = try TempFile(in: tempDirectory, mode: 0o444)
+      do {
+        let sink: ByteSink = { try FileIO.writeAll(temp.fd, $0, path: temp.path) }
+        try bytes.withUnsafeBytes { raw in
+          if let compressor { try compressor.process(raw, final: true, sink: sink) } else { try sink(raw) }
+        }
+      } catch {
+        temp.discard()
+        throw error
+      }
+      temp.closeWithoutPublishing()
+      return PendingObject(id: id, size: Int64(bytes.count), codec: codec, tempPath: temp.path)
+    }
+  }
+
+  /// Makes pending objects visible under their ids, durably: their data is
+  /// flushed before any is renamed into place (so no object whose bytes
+  /// could be lost is ever visible), then the renames are flushed. Many
+  /// objects are flushed with one `syncfs` instead of one fsync each.
+  public func publish(_ objects: [PendingObject]) throws {
+    let fresh = objects.filter { $0.tempPath != nil }
+    if fresh.isEmpty { return }
+    let batch = fresh.count > 16
+    if batch {
+      try syncFileSystem()
+    } else {
+      for object in fresh { try syncFile(object.tempPath!) }
+    }
+    var directories = Set<String>()
+    for object in fresh {
+      let temp = object.tempPath!
+      if contains(object.id) {
+        unlink(temp)  // Another writer published it first: identical content, keep theirs.
+        continue
+      }
+      let folder = directory(of: object.id)
+      try FileIO.makeDirectories(folder)
+      try FileIO.rename(temp, path(of: object.id, codec: object.codec))
+      directories.insert(folder)
+    }
+    if batch {
+      try syncFileSystem()
+    } else {
+      for folder in directories { try FileIO.syncDirectory(folder) }
+    }
+  }
+
+  /// Writes and publishes one in-memory object; returns its id.
+  @discardableResult
+  public func store(bytes: [UInt8]) throws -> ObjectID {
+    let pending = try write(bytes: bytes)
+    try publish([pending])
+    return pending.id
+  }
+
+  /// Picks the codec for content whose first bytes are `sample`: the
+  /// policy's codec when a trial compression of the sample shrinks it enough.
+  func chooseCodec(sample: UnsafeRawBufferPointer, context: CodecContext) throws -> Codec {
+    guard let probe = try context.compressor(policy.codec, level: policy.level), sample.count > 0 else {
+      return .none
+    }
+    var produced = 0
+    try probe.process(sample, final: true) { produced += $0.count }
+    let ratio = Double(produced) / Double(sample.count)
+    return ratio <= policy.worthwhileRatio ? policy.codec : .none
+  }
+
+  private func syncFile(_ path: String) throws {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 { throw systemError("open", path) }
+    defer { close(fd) }
+    try FileIO.sync(fd, path: path)
+  }
+
+  private func syncFileSystem() throws { try FileIO.syncFileSystem(containing: root) }
+}

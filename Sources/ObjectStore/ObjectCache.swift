@@ -1,0 +1,81 @@
+import Basics
+
+/// The local content-addressed object store (docs/formats.md):
+/// `objects/<2 hex>/<62 hex><codec suffix>` under `root`, temp files under
+/// `tmp/`. Objects are immutable and read-only once published; an object
+/// that already exists is never rewritten. Safe to share between threads.
+public final class ObjectCache: @unchecked Sendable {
+  /// The cache directory (`.lode/cache`).
+  public let root: String
+  /// How new objects are encoded.
+  public let policy: CompressionPolicy
+  let contexts = ContextPool()
+
+  public init(root: String, policy: CompressionPolicy = .standard) {
+    self.root = root
+    self.policy = policy
+  }
+
+  var objectsDirectory: String { root + "/objects" }
+  var tempDirectory: String { root + "/tmp" }
+
+  /// The fan-out folder of `id`.
+  func directory(of id: ObjectID) -> String {
+    objectsDirectory + "/" + id.hex.prefix(2)
+  }
+
+  /// Where `id` lives, or would live, when stored with `codec`.
+  public func path(of id: ObjectID, codec: Codec) -> String {
+    directory(of: id) + "/" + id.hex.dropFirst(2) + codec.suffix
+  }
+
+  /// Where `id` is stored and how, or nil when the cache lacks it.
+  public func locate(_ id: ObjectID) -> (path: String, codec: Codec)? {
+    for codec in Codec.allCases {
+      let candidate = path(of: id, codec: codec)
+      if access(candidate, F_OK) == 0 { return (candidate, codec) }
+    }
+    return nil
+  }
+
+  /// Whether the cache holds `id` (in any codec).
+  public func contains(_ id: ObjectID) -> Bool { locate(id) != nil }
+
+  /// Every object file in the cache; leftover temp files and foreign names are skipped.
+  public func allObjects() throws -> [CachedObject] {
+    var found: [CachedObject] = []
+    for (fanout, _) in try FileIO.listDirectory(objectsDirectory) ?? [] where fanout.utf8.count == 2 {
+      let folder = objectsDirectory + "/" + fanout
+      for (name, _) in try FileIO.listDirectory(folder) ?? [] {
+        guard let (rest, codec) = Self.parse(name: name),
+          let id = try? ObjectID(validating: fanout + rest)
+        else { continue }
+        found.append(CachedObject(id: id, codec: codec, path: folder + "/" + name))
+      }
+    }
+    return found.sorted { $0.id < $1.id }
+  }
+
+  /// Splits an object file name into its 62 hex digits and its codec.
+  static func parse(name: String) -> (String, Codec)? {
+    for codec in Codec.allCases.reversed() where !codec.suffix.isEmpty && name.hasSuffix(codec.suffix) {
+      return (String(name.dropLast(codec.suffix.count)), codec)
+    }
+    return name.utf8.count == 62 ? (name, .none) : nil
+  }
+
+  /// Deletes temp files left by interrupted writers. Call only while holding
+  /// the repository lock, so no live writer's temp file is removed.
+  public func removeLeftoverTempFiles() {
+    for (name, _) in (try? FileIO.listDirectory(tempDirectory)) ?? [] where name.hasPrefix(TempFile.prefix) {
+      unlink(tempDirectory + "/" + name)
+    }
+  }
+}
+
+/// An object file found in the cache.
+public struct CachedObject: Sendable, Equatable {
+  public let id: ObjectID
+  public let codec: Codec
+  public let path: String
+}

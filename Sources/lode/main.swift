@@ -1,0 +1,3 @@
+import LodeCLI
+
+LodeCommand.main()
