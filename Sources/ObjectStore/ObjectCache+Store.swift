@@ -7,6 +7,8 @@ public struct PendingObject: Sendable {
   /// The raw content size in bytes.
   public let size: Int64
   public let codec: Codec
+  /// The source file's stat as it was read (nil for in-memory objects).
+  public let source: FileStat?
   let tempPath: String?
 
   /// Whether publishing will add a new object to the cache.
@@ -66,16 +68,16 @@ extension ObjectCache {
       temp.closeWithoutPublishing()
       if contains(id) {
         unlink(temp.path)
-        return PendingObject(id: id, size: total, codec: codec, tempPath: nil)
+        return PendingObject(id: id, size: total, codec: codec, source: before, tempPath: nil)
       }
-      return PendingObject(id: id, size: total, codec: codec, tempPath: temp.path)
+      return PendingObject(id: id, size: total, codec: codec, source: before, tempPath: temp.path)
     }
   }
 
   /// Encodes in-memory `bytes` (a tree listing) into a temp file.
   public func write(bytes: [UInt8]) throws -> PendingObject {
     let id = ObjectID.of(bytes)
-    if contains(id) { return PendingObject(id: id, size: Int64(bytes.count), codec: .none, tempPath: nil) }
+    if contains(id) { return PendingObject(id: id, size: Int64(bytes.count), codec: .none, source: nil, tempPath: nil) }
     return try contexts.with { context in
       let codec = policy.codec
       let compressor = try context.compressor(codec, level: policy.level)
@@ -91,7 +93,7 @@ extension ObjectCache {
         throw error
       }
       temp.closeWithoutPublishing()
-      return PendingObject(id: id, size: Int64(bytes.count), codec: codec, tempPath: temp.path)
+      return PendingObject(id: id, size: Int64(bytes.count), codec: codec, source: nil, tempPath: temp.path)
     }
   }
 

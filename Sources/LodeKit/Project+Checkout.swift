@@ -1,0 +1,126 @@
+import Basics
+import ObjectStore
+
+/// What `lode checkout` changed.
+public struct CheckoutResult: Sendable {
+  /// Workspace files written (repository paths).
+  public var written: [String] = []
+  /// Workspace files deleted because the pointer no longer lists them.
+  public var deleted: [String] = []
+  /// Tracked paths that could not be restored because objects are missing.
+  public var missing: [String] = []
+  /// One-line notes, such as a link type falling back to copies.
+  public var notes: [String] = []
+}
+
+extension Project {
+  /// Makes the workspace match the pointers (all, or those named) from the
+  /// cache. Plans everything first: unless `force`, any workspace file whose
+  /// content differs from its pointer and is not in the cache (uncommitted
+  /// work) stops the checkout before anything is written.
+  public func checkout(_ userPaths: [String], force: Bool) throws -> CheckoutResult {
+    let lock = try lock(for: "checkout")
+    defer { withExtendedLifetime(lock) {} }
+    let tracked = try selectTracked(userPaths)
+    defer { statIndex.save() }
+    var plan = CheckoutPlan()
+    for path in tracked {
+      switch path.out.kind {
+      case .file: try planFile(path, force: force, into: &plan)
+      case .dir: try planDirectory(path, force: force, into: &plan)
+      }
+    }
+    if !plan.conflicts.isEmpty { throw LodeKitError.uncommittedChanges(paths: plan.conflicts.sorted()) }
+    var result = CheckoutResult()
+    result.missing = plan.missing
+    for path in plan.deletions {
+      try FileIO.removeFile(absolute(path))
+      statIndex.forget(path)
+      result.deleted.append(path)
+    }
+    let writer = WorkspaceWriter(workspace: workspace, type: settings.cacheType)
+    let progress = Progress("checking out", totalItems: plan.writes.count)
+    defer { progress.finish() }
+    let writes = plan.writes
+    try parallelForEach(writes.count) { index in
+      try writer.write(writes[index])
+      progress.advance(bytes: writes[index].size)
+    }
+    result.written = writes.map(\.path).sorted()
+    result.notes = writer.notes
+    return result
+  }
+
+  private func planFile(_ path: TrackedPath, force: Bool, into plan: inout CheckoutPlan) throws {
+    let out = path.out
+    let write = FileWrite(path: path.dataPath, id: out.id, size: out.size, executable: out.executable)
+    guard let stat = try FileStat.of(absolute(path.dataPath)) else {
+      return plan.add(write, available: cache.contains(out.id), tracked: path.dataPath)
+    }
+    guard stat.kind == .regular else {
+      throw LodeKitError.unsafeWorkspace(path: path.dataPath, detail: "it is not a regular file")
+    }
+    let current = try workspace.currentID(key: path.dataPath, stat: stat)
+    if current == out.id && stat.isExecutable == out.executable { return }
+    if current != out.id && !force && !cache.contains(current) {
+      plan.conflicts.append(path.dataPath)
+      return
+    }
+    plan.add(write, available: cache.contains(out.id), tracked: path.dataPath)
+  }
+
+  private func planDirectory(_ path: TrackedPath, force: Bool, into plan: inout CheckoutPlan) throws {
+    guard let tree = try cachedTree(path.out.id) else {
+      plan.missing.append(path.dataPath)
+      return
+    }
+    let stat = try FileStat.of(absolute(path.dataPath))
+    if let stat, stat.kind != .directory {
+      throw LodeKitError.unsafeWorkspace(path: path.dataPath, detail: "it is not a directory")
+    }
+    let present = stat == nil ? [:] : try compare(tree, dataPath: path.dataPath).present
+    let absent = missingObjects(tree.entries.map(\.id))
+    if !absent.isEmpty { plan.missing.append(path.dataPath) }
+    let absentSet = Set(absent)
+    var listed = Set<String>()
+    for entry in tree.entries {
+      listed.insert(entry.path.string)
+      let full = Path.join(path.dataPath, entry.path.string)
+      let write = FileWrite(path: full, id: entry.id, size: entry.size, executable: entry.executable)
+      guard let current = present[entry.path.string] else {
+        if !absentSet.contains(entry.id) { plan.writes.append(write) }
+        continue
+      }
+      if current.id == entry.id && current.stat.isExecutable == entry.executable { continue }
+      if current.id != entry.id && !force && !cache.contains(current.id) {
+        plan.conflicts.append(full)
+      } else if !absentSet.contains(entry.id) {
+        plan.writes.append(write)
+      }
+    }
+    for (file, current) in present where !listed.contains(file) {
+      let full = Path.join(path.dataPath, file)
+      if force || cache.contains(current.id) { plan.deletions.append(full) } else { plan.conflicts.append(full) }
+    }
+  }
+}
+
+/// One workspace file to write from the cache.
+struct FileWrite: Sendable {
+  let path: String
+  let id: ObjectID
+  let size: Int64
+  let executable: Bool
+}
+
+/// The whole of a checkout, decided before any file is touched.
+struct CheckoutPlan {
+  var writes: [FileWrite] = []
+  var deletions: [String] = []
+  var conflicts: [String] = []
+  var missing: [String] = []
+
+  mutating func add(_ write: FileWrite, available: Bool, tracked: String) {
+    if available { writes.append(write) } else { missing.append(tracked) }
+  }
+}

@@ -1,0 +1,80 @@
+import Basics
+import ObjectStore
+
+/// The thread-safe part of a project that parallel workers use: the work
+/// tree, the cache and the stat index (never the git handle).
+struct Workspace: Sendable {
+  let root: String
+  let cache: ObjectCache
+  let statIndex: StatIndex
+
+  /// A file's tree entry, and the object write that produced it (nil when
+  /// the stat index and cache made reading it unnecessary).
+  struct StoredFile: Sendable {
+    var entry: TreeEntry
+    var pending: PendingObject?
+    var key: String
+    var verifiedAt: Int64
+
+    func remember(in index: StatIndex) {
+      if let source = pending?.source { index.record(key, stat: source, id: entry.id, verifiedAt: verifiedAt) }
+    }
+  }
+
+  /// Stores the file at repository path `key` unless the stat index already
+  /// knows its id and the cache holds it. Does not publish.
+  func storeFile(key: String, relative: String? = nil, knownStat: FileStat? = nil) throws -> StoredFile {
+    let path = try RelativePath(validating: relative ?? Path.basename(key))
+    let absolutePath = root + "/" + key
+    guard let stat = try knownStat ?? FileStat.of(absolutePath) else { throw LodeKitError.noSuchPath(path: key) }
+    if let id = statIndex.id(for: key, stat: stat), cache.contains(id) {
+      return StoredFile(
+        entry: TreeEntry(path: path, id: id, size: stat.size, executable: stat.isExecutable), pending: nil,
+        key: key, verifiedAt: 0)
+    }
+    let verifiedAt = coarseNowNanoseconds()
+    let pending = try cache.write(file: absolutePath)
+    statIndex.noteHashed(key)
+    let source = pending.source ?? stat
+    return StoredFile(
+      entry: TreeEntry(path: path, id: pending.id, size: pending.size, executable: source.isExecutable),
+      pending: pending, key: key, verifiedAt: verifiedAt)
+  }
+}
+
+extension Workspace {
+  /// The id of the workspace file at repository path `key` with `stat`:
+  /// from the stat index when the file is unchanged, else by reading it
+  /// (and remembering the answer).
+  func currentID(key: String, stat: FileStat) throws -> ObjectID {
+    if let id = statIndex.id(for: key, stat: stat) { return id }
+    let verifiedAt = coarseNowNanoseconds()
+    let hashed = try cache.hash(file: root + "/" + key)
+    statIndex.noteHashed(key)
+    statIndex.record(key, stat: hashed.stat, id: hashed.id, verifiedAt: verifiedAt)
+    return hashed.id
+  }
+
+  /// The ids of many workspace files, hashed on all cores where needed.
+  func currentIDs(keys: [String], stats: [FileStat]) throws -> [ObjectID] {
+    let ids = Locked([ObjectID?](repeating: nil, count: keys.count))
+    try parallelForEach(keys.count) { index in
+      let id = try currentID(key: keys[index], stat: stats[index])
+      ids.withLock { $0[index] = id }
+    }
+    return ids.withLock { $0.map { $0! } }
+  }
+
+  /// The tree listing of the tracked directory at `dataPath` as it is in the
+  /// workspace, with each file's id.
+  func currentTree(dataPath: String) throws -> Tree {
+    let files = try WorkspaceScan.files(in: root + "/" + dataPath, displayPrefix: dataPath)
+    let ids = try currentIDs(keys: files.map { Path.join(dataPath, $0.path) }, stats: files.map(\.stat))
+    return Tree(
+      entries: try zip(files, ids).map { file, id in
+        TreeEntry(
+          path: try RelativePath(validating: file.path), id: id, size: file.stat.size,
+          executable: file.stat.isExecutable)
+      })
+  }
+}
