@@ -47,7 +47,8 @@ public final class Progress: @unchecked Sendable {
 
   private func draw(_ s: State, elapsed: Double) {
     let rate = elapsed > 0 ? Double(s.bytes) / elapsed : 0
-    let line = "\r\u{1B}[K\(label) \(s.items)/\(totalItems) files, \(formatBytes(s.bytes)) at \(formatBytes(Int64(rate)))/s"
+    let line =
+      "\r\u{1B}[K\(label) \(s.items)/\(totalItems) files, \(formatBytes(s.bytes)) at \(formatBytes(Int64(rate)))/s"
     writeStderr(line)
   }
 }

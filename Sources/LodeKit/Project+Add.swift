@@ -131,7 +131,8 @@ extension Project {
     let workspace = self.workspace
     try parallelForEach(files.count) { index in
       let file = files[index]
-      let result = try workspace.storeFile(key: Path.join(dataPath, file.path), relative: file.path, knownStat: file.stat)
+      let result = try workspace.storeFile(
+        key: Path.join(dataPath, file.path), relative: file.path, knownStat: file.stat)
       stored.withLock { $0[index] = result }
       progress.advance(bytes: file.stat.size)
     }

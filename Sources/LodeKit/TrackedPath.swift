@@ -68,7 +68,9 @@ extension Project {
       }
       let inside = try allPointerPaths().filter { path.isEmpty || $0.hasPrefix(path + "/") }
       if inside.isEmpty { throw LodeKitError.notTracked(path: userPath) }
-      for pointer in inside where seen.insert(pointer).inserted { selected.append(try loadTracked(pointerPath: pointer)) }
+      for pointer in inside where seen.insert(pointer).inserted {
+        selected.append(try loadTracked(pointerPath: pointer))
+      }
     }
     return selected
   }

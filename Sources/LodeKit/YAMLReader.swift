@@ -110,11 +110,13 @@ enum YAMLText {
   private static func isPlainSafe(_ value: String) -> Bool {
     if reserved.contains(value) || Double(value) != nil || Int(value) != nil { return false }
     guard let first = value.unicodeScalars.first else { return false }
-    let firstAllowed = first.properties.isAlphabetic || first == "_" || first == "." || first == "/"
+    let firstAllowed =
+      first.properties.isAlphabetic || first == "_" || first == "." || first == "/"
       || (first.value >= 48 && first.value <= 57)
     guard firstAllowed, value.last != " " else { return false }
     for scalar in value.unicodeScalars {
-      let ok = scalar.properties.isAlphabetic || (scalar.value >= 48 && scalar.value <= 57)
+      let ok =
+        scalar.properties.isAlphabetic || (scalar.value >= 48 && scalar.value <= 57)
         || "_-./+@ ()".unicodeScalars.contains(scalar)
       if !ok { return false }
     }

@@ -1,0 +1,34 @@
+# lode's two set-up commands: `make demo` and `make test`. Both install the
+# Debian packages lode builds against when they are missing, then build.
+SWIFT ?= swift
+APT_PACKAGES := git pkg-config libgit2-dev zlib1g-dev libzstd-dev libssl-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build release test lint demo clean
+
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+	$(MAKE) --no-print-directory lint
+
+lint:
+	$(SWIFT) format lint --recursive Sources Tests Package.swift
+
+demo: build
+	scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/lode"
+
+clean:
+	rm -rf .build

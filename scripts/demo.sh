@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# lode's main job end to end, in a temporary git repository:
+# init, add a file and a directory, edit, status, commit, delete, checkout, fsck.
+set -euo pipefail
+LODE=${1:-lode}
+work=$(mktemp -d "${TMPDIR:-/tmp}/lode-demo.XXXXXX")
+trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
+cd "$work"
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+lode() { "$LODE" "$@"; }
+
+git init -q .
+git config user.email demo@lode.invalid
+git config user.name "lode demo"
+step lode init
+
+echo "# making data: a 20 MB CSV and a directory of 200 small files"
+seq 1 1000000 | awk '{ print $1 "," $1 * 3 ",label" $1 % 7 }' > measurements.csv
+mkdir -p images
+for i in $(seq 1 200); do head -c $((1024 + i * 37)) /dev/urandom > "images/img$i.bin"; done
+
+step lode add measurements.csv images
+step git status --short
+step git commit -qm "Track data with lode"
+step cat measurements.csv.lode
+echo "# the pointer's id is the file's sha256:"
+step sha256sum measurements.csv
+
+echo "# edit the data"
+echo "1000001,3000003,label0" >> measurements.csv
+rm images/img1.bin
+echo "a new image" > images/img201.bin
+step lode status
+step lode commit
+step git commit -qam "Update data"
+step lode status
+
+echo "# delete the data and bring it back from the cache"
+rm -rf measurements.csv images
+step lode status
+step lode checkout
+step lode status
+step sha256sum measurements.csv
+step lode fsck
+echo
+echo "demo finished: every step above ran the real lode in $work"
