@@ -72,7 +72,11 @@ extension Project {
       ancestor = Path.parent(of: ancestor)
     }
     let index = try GitIndex(git)
-    if index.tracks(file: dataPath) || (stat.kind == .directory && index.tracks(anythingUnder: dataPath)) {
+    if index.tracks(file: dataPath) { throw LodeKitError.trackedByGit(path: userPath) }
+    if stat.kind == .directory && index.tracks(anythingUnder: dataPath) {
+      // Staged pointer files inside are the likelier story: say that instead.
+      let nested = try allPointerPaths().filter { $0.hasPrefix(dataPath + "/") }
+      if !nested.isEmpty { throw LodeKitError.containsTrackedPaths(path: userPath, pointers: nested) }
       throw LodeKitError.trackedByGit(path: userPath)
     }
   }
