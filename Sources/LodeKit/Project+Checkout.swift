@@ -39,6 +39,7 @@ extension Project {
       result.deleted.append(path)
     }
     let writer = WorkspaceWriter(workspace: workspace, type: settings.cacheType)
+    for folder in plan.folders { try writer.makeFolder(folder) }
     let progress = Progress("checking out", totalItems: plan.writes.count)
     defer { progress.finish() }
     let writes = plan.writes
@@ -78,6 +79,7 @@ extension Project {
     if let stat, stat.kind != .directory {
       throw LodeKitError.unsafeWorkspace(path: path.dataPath, detail: "it is not a directory")
     }
+    if stat == nil { plan.folders.append(path.dataPath) }
     let present = stat == nil ? [:] : try compare(tree, dataPath: path.dataPath).present
     let absent = missingObjects(tree.entries.map(\.id))
     if !absent.isEmpty { plan.missing.append(path.dataPath) }
@@ -116,6 +118,8 @@ struct FileWrite: Sendable {
 /// The whole of a checkout, decided before any file is touched.
 struct CheckoutPlan {
   var writes: [FileWrite] = []
+  /// Tracked directories to create even if they list no files.
+  var folders: [String] = []
   var deletions: [String] = []
   var conflicts: [String] = []
   var missing: [String] = []

@@ -38,6 +38,9 @@ final class WorkspaceWriter: @unchecked Sendable {
     }
   }
 
+  /// Creates the tracked directory `path` (and the folders above it), safely.
+  func makeFolder(_ path: String) throws { try ensureFolders(for: path + "/-") }
+
   /// Hard-links or clones `objectPath` to `destination` through a temp name; false if the file system refuses.
   private func link(_ objectPath: String, to destination: String) -> Bool {
     let folder = Path.parent(of: destination)

@@ -5,15 +5,26 @@ import Testing
   /// Each bad pointer file: a one-line error naming the file (and line), exit 1, file untouched.
   @Test(arguments: [
     ("version: 1\nouts: [\n", "a.csv.lode:"),
-    ("version: 1\nouts:\n- path: ../x\n  kind: file\n  sha256: \(String(repeating: "a", count: 64))\n  size: 1\n",
-     "a.csv.lode:3: unsafe path '../x'"),
-    ("version: 1\nouts:\n- path: /etc/passwd\n  kind: file\n  sha256: \(String(repeating: "a", count: 64))\n  size: 1\n",
-     "a.csv.lode:3: unsafe path '/etc/passwd'"),
-    ("version: 99\nouts:\n- path: a.csv\n  kind: file\n  sha256: \(String(repeating: "a", count: 64))\n  size: 1\n",
-     "a.csv.lode: version 99 is newer than this lode understands"),
-    ("version: 1\nouts:\n- path: a.csv\n  kind: file\n  sha256: nothex\n  size: 1\n", "a.csv.lode:5: 'nothex' is not an object id"),
-    ("version: 1\nouts:\n- path: a.csv\n  kind: file\n  sha256: \(String(repeating: "a", count: 64))\n  size: 1\n  colour: red\n",
-     "a.csv.lode:7: unknown field 'colour'"),
+    (
+      "version: 1\nouts:\n- path: ../x\n  kind: file\n  sha256: \(String(repeating: "a", count: 64))\n  size: 1\n",
+      "a.csv.lode:3: unsafe path '../x'"
+    ),
+    (
+      "version: 1\nouts:\n- path: /etc/passwd\n  kind: file\n  sha256: \(String(repeating: "a", count: 64))\n  size: 1\n",
+      "a.csv.lode:3: unsafe path '/etc/passwd'"
+    ),
+    (
+      "version: 99\nouts:\n- path: a.csv\n  kind: file\n  sha256: \(String(repeating: "a", count: 64))\n  size: 1\n",
+      "a.csv.lode: version 99 is newer than this lode understands"
+    ),
+    (
+      "version: 1\nouts:\n- path: a.csv\n  kind: file\n  sha256: nothex\n  size: 1\n",
+      "a.csv.lode:5: 'nothex' is not an object id"
+    ),
+    (
+      "version: 1\nouts:\n- path: a.csv\n  kind: file\n  sha256: \(String(repeating: "a", count: 64))\n  size: 1\n  colour: red\n",
+      "a.csv.lode:7: unknown field 'colour'"
+    ),
   ])
   func malformedPointersAreClearErrors(text: String, expected: String) throws {
     let repo = try TestRepo()
@@ -39,8 +50,11 @@ import Testing
     let tree = "lode-tree 1\n\(fileID) \(payload.utf8.count) 100644 \(entry)\n"
     try repo.write("tree.txt", tree)
     let treeID = try repo.sha256sum("tree.txt")
-    try repo.sh("mkdir -p .lode/cache/objects/\(treeID.prefix(2)) && cp tree.txt .lode/cache/objects/\(treeID.prefix(2))/\(treeID.dropFirst(2))")
-    try repo.write("data.lode", "version: 1\nouts:\n- path: data\n  kind: dir\n  sha256: \(treeID)\n  size: 6\n  nfiles: 1\n")
+    try repo.sh(
+      "mkdir -p .lode/cache/objects/\(treeID.prefix(2)) && cp tree.txt .lode/cache/objects/\(treeID.prefix(2))/\(treeID.dropFirst(2))"
+    )
+    try repo.write(
+      "data.lode", "version: 1\nouts:\n- path: data\n  kind: dir\n  sha256: \(treeID)\n  size: 6\n  nfiles: 1\n")
     let result = try repo.lode("checkout", "data")
     #expect(result.status == 1)
     #expect(result.stderr.contains("tree \(treeID.prefix(12)):2: unsafe path"), "\(result.stderr)")

@@ -73,5 +73,6 @@ import Testing
     try repo.lodeOK("checkout")
     #expect(try repo.read("empty.txt") == "")
     #expect(try repo.read("dir/empty.txt") == "")
+    #expect(try repo.sh("test -d hollow").status == 0)
   }
 }
