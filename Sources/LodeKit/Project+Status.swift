@@ -43,7 +43,7 @@ extension Project {
     let state: PathStatus.State
     if let stat = try FileStat.of(absolute(path.dataPath)), stat.kind == .regular {
       let id = try workspace.currentID(key: path.dataPath, stat: stat)
-      state = id == path.out.id ? .clean : .modified
+      state = id == path.out.id && stat.isExecutable == path.out.executable ? .clean : .modified
     } else {
       state = try FileStat.of(absolute(path.dataPath)) == nil ? .missing : .modified
     }
