@@ -6,32 +6,33 @@ import Basics
 final class CodecContext {
   static let bufferSize = 1 << 20
   let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: CodecContext.bufferSize, alignment: 64)
-  private var compressors: [Codec: StreamCodec] = [:]
-  private var decompressors: [Codec: StreamCodec] = [:]
+  private var streams: [StreamKey: StreamCodec] = [:]
+
+  private struct StreamKey: Hashable {
+    let codec: Codec
+    let compressing: Bool
+  }
 
   deinit { buffer.deallocate() }
 
   /// A reset compressor for `codec` at `level`, or nil for raw.
   func compressor(_ codec: Codec, level: Int32) throws -> StreamCodec? {
-    if codec == .none { return nil }
-    if let existing = compressors[codec] {
-      try existing.reset()
-      return existing
-    }
-    let made = try makeCodecStream(codec, compressLevel: level)
-    compressors[codec] = made
-    return made
+    try stream(StreamKey(codec: codec, compressing: true), level: level)
   }
 
   /// A reset decompressor for `codec`, or nil for raw.
   func decompressor(_ codec: Codec) throws -> StreamCodec? {
-    if codec == .none { return nil }
-    if let existing = decompressors[codec] {
+    try stream(StreamKey(codec: codec, compressing: false), level: nil)
+  }
+
+  private func stream(_ key: StreamKey, level: Int32?) throws -> StreamCodec? {
+    if key.codec == .none { return nil }
+    if let existing = streams[key] {
       try existing.reset()
       return existing
     }
-    let made = try makeCodecStream(codec, compressLevel: nil)
-    decompressors[codec] = made
+    let made = try makeCodecStream(key.codec, compressLevel: level)
+    streams[key] = made
     return made
   }
 }

@@ -23,11 +23,17 @@ extension ObjectCache {
         hasher.update(UnsafeRawBufferPointer(rebasing: context.buffer[0..<filled]))
         total += Int64(filled)
       }
-      let after = try FileStat.open(fd, path: path)
-      if after.size != before.size || after.mtimeNanoseconds != before.mtimeNanoseconds || total != before.size {
-        throw ObjectStoreError.changedWhileReading(path: path)
-      }
+      try checkUnchanged(fd, path: path, before: before, bytesRead: total)
       return HashedFile(id: ObjectID(trusted: hasher.finalizeHex()), stat: before)
     }
+  }
+}
+
+/// Throws `changedWhileReading` unless the open file still has the size and
+/// mtime it had before the read, and the read saw exactly that many bytes.
+func checkUnchanged(_ fd: Int32, path: String, before: FileStat, bytesRead: Int64) throws {
+  let after = try FileStat.open(fd, path: path)
+  if after.size != before.size || after.mtimeNanoseconds != before.mtimeNanoseconds || bytesRead != before.size {
+    throw ObjectStoreError.changedWhileReading(path: path)
   }
 }

@@ -56,10 +56,7 @@ extension ObjectCache {
             break
           }
         }
-        let after = try FileStat.open(fd, path: path)
-        if after.size != before.size || after.mtimeNanoseconds != before.mtimeNanoseconds || total != before.size {
-          throw ObjectStoreError.changedWhileReading(path: path)
-        }
+        try checkUnchanged(fd, path: path, before: before, bytesRead: total)
       } catch {
         temp.discard()
         throw error
