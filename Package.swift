@@ -25,7 +25,11 @@ let package = Package(
     // The project use-cases: pointers, trees, the stat index, add/status/checkout.
     .target(
       name: "LodeKit",
-      dependencies: ["ObjectStore", "GitBridge", "Basics", .product(name: "Yams", package: "Yams")]),
+      dependencies: [
+        "ObjectStore", "Remotes", "GitBridge", "Basics", .product(name: "Yams", package: "Yams"),
+      ]),
+    // Remotes that move opaque named objects: a shared filesystem, and memory for tests.
+    .target(name: "Remotes", dependencies: ["Basics"]),
     // The content-addressed, compressed object cache.
     .target(name: "ObjectStore", dependencies: ["Basics", "CZlib", "CZstd"]),
     // The only libgit2 user: discovery, ignore checks, index, config files.
@@ -39,6 +43,7 @@ let package = Package(
     .systemLibrary(
       name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
     .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
+    .testTarget(name: "RemotesTests", dependencies: ["Remotes", "Basics"]),
     .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "Basics"]),
     .testTarget(name: "LodeKitTests", dependencies: ["LodeKit", "GitBridge", "ObjectStore", "Basics"]),
     // Runs the built `lode` binary in temporary real git repositories.

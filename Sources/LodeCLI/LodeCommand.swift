@@ -11,7 +11,8 @@ public struct LodeCommand: ParsableCommand {
     version: lodeVersion,
     subcommands: [
       InitCommand.self, AddCommand.self, StatusCommand.self, CheckoutCommand.self, CommitCommand.self,
-      RemoveCommand.self, FsckCommand.self, ConfigCommand.self, VersionCommand.self,
+      RemoveCommand.self, RemoteCommand.self, PushCommand.self, FetchCommand.self, PullCommand.self,
+      FsckCommand.self, ConfigCommand.self, VersionCommand.self,
     ])
 
   public init() {}
@@ -20,7 +21,7 @@ public struct LodeCommand: ParsableCommand {
   /// lines on stderr with exit status 1 (2 for usage errors).
   public static func main() {
     do {
-      var command = try parseAsRoot()
+      var command = try parseAsRoot(optionalValues(Array(CommandLine.arguments.dropFirst())))
       try command.run()
     } catch let error as LodeError {
       report(error)
@@ -28,6 +29,18 @@ public struct LodeCommand: ParsableCommand {
     } catch {
       exit(withError: error)
     }
+  }
+
+  /// `status --remote` takes an optional name: a bare `--remote` (last, or
+  /// followed by another option) means the default remote.
+  static func optionalValues(_ arguments: [String]) -> [String] {
+    var arguments = arguments
+    if arguments.first == "status", let index = arguments.firstIndex(of: "--remote"),
+      index + 1 == arguments.count || arguments[index + 1].hasPrefix("-")
+    {
+      arguments[index] = "--default-remote"
+    }
+    return arguments
   }
 
   static func report(_ error: LodeError) {

@@ -38,6 +38,10 @@ public enum LodeKitError: LodeError, Equatable {
   case damagedObjects(count: Int)
   /// Some tracked paths could not be checked out because their objects are missing.
   case missingObjects(paths: [String])
+  /// Objects of these paths are not on the remote.
+  case notOnRemote(paths: [String], remote: String)
+  /// Objects downloaded from the remote did not match their ids and were refused.
+  case corruptOnRemote(count: Int, remote: String)
 
   public var message: String {
     switch self {
@@ -68,6 +72,10 @@ public enum LodeKitError: LodeError, Equatable {
       return "\(key) = '\(value.debugEscaped)' is not valid (allowed: \(allowed))"
     case .damagedObjects(let count): return "\(count) damaged object\(count == 1 ? "" : "s") in the cache"
     case .missingObjects(let paths): return "objects missing from the cache for \(listed(paths))"
+    case .notOnRemote(let paths, let remote): return "objects missing on remote \(remote) for \(listed(paths))"
+    case .corruptOnRemote(let count, let remote):
+      return
+        "\(count) object\(count == 1 ? "" : "s") on remote \(remote) \(count == 1 ? "is" : "are") damaged; nothing damaged entered the cache"
     }
   }
 
@@ -86,6 +94,9 @@ public enum LodeKitError: LodeError, Equatable {
     case .unsafeWorkspace: return "move the symlink or file out of the way and run the command again"
     case .damagedObjects: return "delete the damaged objects and 'lode pull' them, or re-add the data"
     case .missingObjects: return "run 'lode pull' to fetch them from a remote"
+    case .notOnRemote: return "run 'lode push' on a machine that has them"
+    case .corruptOnRemote:
+      return "delete the damaged files on the remote and 'lode push' them again from a machine with good copies"
     default: return nil
     }
   }

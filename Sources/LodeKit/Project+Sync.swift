@@ -1,0 +1,162 @@
+import Basics
+import ObjectStore
+import Remotes
+
+/// What a push or fetch moved.
+public struct TransferResult: Sendable {
+  /// The remote's name.
+  public var remote: String
+  /// Objects sent or received, and their bytes as stored (compressed).
+  public var transferred = 0
+  public var transferredBytes: Int64 = 0
+  /// Objects the other side already had.
+  public var skipped = 0
+  /// Tracked paths whose objects are missing at the source (the local
+  /// cache for a push, the remote for a fetch).
+  public var missing: [String] = []
+  /// Objects that arrived damaged and were refused, with the reason.
+  public var corrupt: [String] = []
+}
+
+/// The default number of parallel transfers: I/O-bound, so more than the cores.
+public let defaultTransferJobs = ProcessorCount.value * 2
+
+extension Project {
+  /// Uploads every object in `scope` that the remote lacks: files first,
+  /// then the trees that list them, so a tree on the remote is never
+  /// ahead of its files. Objects travel exactly as stored in the cache.
+  public func push(_ scope: DataScope, remote name: String?, jobs: Int?) throws -> TransferResult {
+    let lock = try lock(for: "push")
+    defer { withExtendedLifetime(lock) {} }
+    let (remoteName, remote) = try openRemote(name)
+    try remote.checkAccess(write: true)
+    var result = TransferResult(remote: remoteName)
+    var files: [ObjectID: String] = [:]
+    var trees: [ObjectID: String] = [:]
+    for out in try outs(in: scope) {
+      switch out.kind {
+      case .file: files[out.id] = files[out.id] ?? out.label
+      case .dir:
+        guard let tree = try cachedTree(out.id) else {
+          result.missing.append(out.label)
+          continue
+        }
+        trees[out.id] = out.label
+        for entry in tree.entries where files[entry.id] == nil { files[entry.id] = out.label }
+      }
+    }
+    let workers = jobs ?? defaultTransferJobs
+    let index = try RemoteIndex(remote: remote, ids: Array(files.keys) + Array(trees.keys), workers: workers)
+    for group in [files, trees] {
+      var sendable: [(ObjectID, CachedLocation)] = []
+      for (id, label) in group {
+        if index.contains(id) {
+          result.skipped += 1
+        } else if let location = cache.locate(id) {
+          sendable.append((id, CachedLocation(path: location.path, codec: location.codec)))
+        } else if !result.missing.contains(label) {
+          result.missing.append(label)
+        }
+      }
+      let sent = try upload(sendable, to: remote, workers: workers)
+      result.transferred += sendable.count
+      result.transferredBytes += sent
+    }
+    result.missing.sort()
+    return result
+  }
+
+  private func upload(_ objects: [(ObjectID, CachedLocation)], to remote: Remote, workers: Int) throws -> Int64 {
+    let progress = Progress("pushing", totalItems: objects.count)
+    defer { progress.finish() }
+    let bytes = Locked<Int64>(0)
+    try parallelForEach(objects.count, workers: workers) { index in
+      let (id, location) = objects[index]
+      try remote.put(ObjectName.of(id, codec: location.codec), fromFile: location.path)
+      let size = (try? FileStat.of(location.path))??.size ?? 0
+      bytes.withLock { $0 += size }
+      progress.advance(bytes: size)
+    }
+    return bytes.withLock { $0 }
+  }
+
+  /// Downloads every object in `scope` that the cache lacks, verifying each
+  /// against its id before it enters the cache. Trees come first, then the
+  /// files they list. Missing and damaged objects are reported in the
+  /// result, after everything else was fetched.
+  public func fetch(_ scope: DataScope, remote name: String?, jobs: Int?) throws -> TransferResult {
+    let lock = try lock(for: "fetch")
+    defer { withExtendedLifetime(lock) {} }
+    let (remoteName, remote) = try openRemote(name)
+    try remote.checkAccess(write: false)
+    var result = TransferResult(remote: remoteName)
+    let workers = jobs ?? defaultTransferJobs
+    let outs = try outs(in: scope)
+    var first: [ObjectID: String] = [:]
+    for out in outs { first[out.id] = first[out.id] ?? out.label }
+    try download(first, from: remote, workers: workers, into: &result)
+    var second: [ObjectID: String] = [:]
+    for out in outs where out.kind == .dir {
+      guard let tree = try cachedTree(out.id) else { continue }
+      for entry in tree.entries where second[entry.id] == nil { second[entry.id] = out.label }
+    }
+    try download(second, from: remote, workers: workers, into: &result)
+    result.missing = Array(Set(result.missing)).sorted()
+    return result
+  }
+
+  private func download(
+    _ wanted: [ObjectID: String], from remote: Remote, workers: Int, into result: inout TransferResult
+  ) throws {
+    let cache = self.cache
+    let absent = wanted.keys.filter { !cache.contains($0) }
+    result.skipped += wanted.count - absent.count
+    let index = try RemoteIndex(remote: remote, ids: absent, workers: workers)
+    let available = absent.filter(index.contains)
+    for id in absent where !index.contains(id) { result.missing.append(wanted[id]!) }
+    let progress = Progress("fetching", totalItems: available.count)
+    defer { progress.finish() }
+    let received = Locked((pending: [PendingObject](), bytes: Int64(0), corrupt: [String]()))
+    try parallelForEach(available.count, workers: workers) { position in
+      let id = available[position]
+      let codec = index.codecs[id]!
+      let name = ObjectName.of(id, codec: codec)
+      var size: Int64 = 0
+      do {
+        let pending = try cache.receive(id, codec: codec, source: remote.location + "/" + name) { sink in
+          try remote.get(name) { bytes in
+            size += Int64(bytes.count)
+            try sink(bytes)
+          }
+        }
+        received.withLock {
+          $0.pending.append(pending)
+          $0.bytes += size
+        }
+        progress.advance(bytes: size)
+      } catch let error as ObjectStoreError {
+        received.withLock { $0.corrupt.append(error.message) }
+      }
+    }
+    let (pending, bytes, corrupt) = received.withLock { ($0.pending, $0.bytes, $0.corrupt) }
+    try cache.publish(pending)
+    result.transferred += pending.count
+    result.transferredBytes += bytes
+    result.corrupt += corrupt.sorted()
+  }
+
+  /// Fetches, then checks out the workspace's tracked paths in scope.
+  public func pull(_ scope: DataScope, remote name: String?, jobs: Int?, force: Bool) throws
+    -> (TransferResult, CheckoutResult)
+  {
+    let fetched = try fetch(scope, remote: name, jobs: jobs)
+    let checkedOut = try checkout(scope.paths, force: force)
+    return (fetched, checkedOut)
+  }
+}
+
+/// Where an object sits in the local cache.
+struct CachedLocation: Sendable {
+  let path: String
+  let codec: Codec
+}
