@@ -63,6 +63,15 @@ func run(
 final class TestRepo {
   let root: String
 
+  /// A clone of the git repository at `origin` (lode data is not cloned: pull it).
+  convenience init(cloneOf origin: String) throws {
+    try self.init(gitInit: false, lodeInit: false)
+    let result = try run("/usr/bin/git", ["clone", "-q", origin, root], in: "/")
+    #expect(result.status == 0, "git clone failed: \(result.output)")
+    try git("config", "user.email", "test@lode.invalid")
+    try git("config", "user.name", "lode test")
+  }
+
   init(gitInit: Bool = true, lodeInit: Bool = true) throws {
     let template = NSTemporaryDirectory() + "lode-e2e-XXXXXX"
     var bytes = Array(template.utf8CString)
@@ -162,7 +171,7 @@ final class TestRepo {
 
   /// Deterministic pseudo-random bytes (xorshift), fast enough for hundreds of MiB.
   static func noise(count: Int, seed: UInt64) -> Data {
-    var state = seed | 1
+    var state = (seed &+ 1) &* 0x9E37_79B9_7F4A_7C15 | 1
     var data = Data(count: count)
     data.withUnsafeMutableBytes { raw in
       let words = raw.bindMemory(to: UInt64.self)
