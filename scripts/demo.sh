@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # lode's main job end to end, in a temporary git repository:
-# init, add a file and a directory, edit, status, commit, delete, checkout, fsck.
+# init, add a file and a directory, edit, status, commit, delete, checkout,
+# fsck, then push to a local remote and pull into a fresh clone.
 set -euo pipefail
 LODE=${1:-lode}
 work=$(mktemp -d "${TMPDIR:-/tmp}/lode-demo.XXXXXX")
 trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
-cd "$work"
+mkdir "$work/project" "$work/remote"
+cd "$work/project"
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 lode() { "$LODE" "$@"; }
@@ -43,5 +45,16 @@ step lode checkout
 step lode status
 step sha256sum measurements.csv
 step lode fsck
+
+echo "# share it: a remote folder, a push, and a fresh clone that pulls"
+step lode remote add -d storage "$work/remote"
+step lode push
+step lode status --remote
+git commit -qm "Add a remote"
+git clone -q "$work/project" "$work/clone"
+cd "$work/clone"
+step lode pull
+step sha256sum measurements.csv
+step lode status
 echo
 echo "demo finished: every step above ran the real lode in $work"
