@@ -70,3 +70,8 @@ public func formatBytes(_ count: Int64) -> String {
   }
   return unit == 0 ? "\(count) B" : "\(value.formatted(decimals: 1)) \(units[unit])"
 }
+
+/// `count` and `noun`, plural unless the count is one: `1 file`, `3 files`.
+public func counted(_ count: Int, _ noun: String) -> String {
+  "\(count) \(noun)\(count == 1 ? "" : "s")"
+}

@@ -18,7 +18,7 @@ extension GitRepository {
     var commit: OpaquePointer?
     try check(git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "'\(revision)' is not a commit")
     defer { git_object_free(commit) }
-    return hex(git_object_id(commit))
+    return hexString(of: git_object_id(commit))
   }
 
   /// The commits at the tips of local branches.
@@ -40,7 +40,7 @@ extension GitRepository {
     }
     var commits: [String] = []
     var oid = git_oid()
-    while git_revwalk_next(&oid, walk) == 0 { commits.append(hex(&oid)) }
+    while git_revwalk_next(&oid, walk) == 0 { commits.append(hexString(of: &oid)) }
     return commits
   }
 
@@ -83,7 +83,7 @@ extension GitRepository {
         defer { git_tree_free(subtree) }
         try collect(subtree!, prefix: path, wanted: wanted, into: &found)
       case GIT_OBJECT_BLOB where wanted(path):
-        found.append(GitTreeFile(path: path, blob: hex(git_tree_entry_id(entry))))
+        found.append(GitTreeFile(path: path, blob: hexString(of: git_tree_entry_id(entry))))
       default:
         continue
       }
@@ -100,7 +100,7 @@ extension GitRepository {
       defer { git_reference_free(reference) }
       var target: OpaquePointer?
       if git_reference_peel(&target, reference, GIT_OBJECT_COMMIT) == 0 {
-        commits.append(hex(git_object_id(target)))
+        commits.append(hexString(of: git_object_id(target)))
         git_object_free(target)
       }
     }
@@ -115,7 +115,7 @@ extension GitRepository {
 }
 
 /// The hex form of a git object id.
-private func hex(_ oid: UnsafePointer<git_oid>?) -> String {
+func hexString(of oid: UnsafePointer<git_oid>?) -> String {
   guard let oid else { return "" }
   var buffer = [CChar](repeating: 0, count: Int(GIT_OID_HEXSZ) + 1)
   git_oid_tostr(&buffer, buffer.count, oid)

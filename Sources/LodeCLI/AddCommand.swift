@@ -26,9 +26,7 @@ func render(_ results: [AddResult]) {
   for result in results {
     let out = result.out
     let what = out.kind == .dir ? "\(out.fileCount ?? 0) files, \(formatBytes(out.size))" : formatBytes(out.size)
-    let stored =
-      result.newObjects == 0
-      ? "nothing new to store" : "\(result.newObjects) new object\(result.newObjects == 1 ? "" : "s")"
+    let stored = result.newObjects == 0 ? "nothing new to store" : "\(counted(result.newObjects, "new object"))"
     let verb = result.pointerChanged ? "recorded" : "unchanged"
     print("\(result.dataPath): \(verb) (\(what); \(stored)) -> \(result.pointerPath)")
     for path in result.ignoredByGit {

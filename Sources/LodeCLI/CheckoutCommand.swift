@@ -26,7 +26,7 @@ struct CheckoutCommand: ParsableCommand {
     if result.written.isEmpty && result.deleted.isEmpty {
       if result.missing.isEmpty { print("Workspace is up to date.") }
     } else {
-      print("\(result.written.count) files written, \(result.deleted.count) deleted")
+      print("\(counted(result.written.count, "file")) written, \(result.deleted.count) deleted")
     }
     if !result.missing.isEmpty { throw LodeKitError.missingObjects(paths: result.missing) }
   }

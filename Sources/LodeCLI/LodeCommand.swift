@@ -12,7 +12,8 @@ public struct LodeCommand: ParsableCommand {
     subcommands: [
       InitCommand.self, AddCommand.self, StatusCommand.self, CheckoutCommand.self, CommitCommand.self,
       RemoveCommand.self, RemoteCommand.self, PushCommand.self, FetchCommand.self, PullCommand.self,
-      FsckCommand.self, ConfigCommand.self, VersionCommand.self,
+      DiffCommand.self, GcCommand.self, InstallCommand.self, HookCommand.self, FsckCommand.self,
+      ConfigCommand.self, VersionCommand.self,
     ])
 
   public init() {}
@@ -67,4 +68,9 @@ struct StagingOptions: ParsableArguments {
 
   /// nil means: follow core.autostage.
   var stage: Bool? { noStage ? false : nil }
+}
+
+/// Writes a line to stderr.
+func writeError(_ line: String) {
+  writeStderr(line + "\n")
 }

@@ -71,7 +71,7 @@ struct PullCommand: ParsableCommand {
       options.scope, remote: options.remote, jobs: options.jobs, force: force)
     renderFetch(fetched)
     for note in checkedOut.notes { print("note: \(note)") }
-    print("\(checkedOut.written.count) files written, \(checkedOut.deleted.count) deleted")
+    print("\(counted(checkedOut.written.count, "file")) written, \(checkedOut.deleted.count) deleted")
     try failIfIncomplete(fetched)
     if !checkedOut.missing.isEmpty { throw LodeKitError.missingObjects(paths: checkedOut.missing) }
   }

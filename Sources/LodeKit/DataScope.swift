@@ -5,8 +5,12 @@ import ObjectStore
 /// Which data a push, fetch, pull or gc covers: the workspace's pointers
 /// (or those named) plus the pointers of chosen git revisions.
 public struct DataScope: Sendable {
+  /// Whether the workspace's pointers are included.
+  public var workspace = true
   /// Tracked paths named on the command line (empty: all).
   public var paths: [String] = []
+  /// Commits (hex ids) whose pointers are included, e.g. those a `git push` sends.
+  public var commits: [String] = []
   /// Extra revisions (`--rev`).
   public var revisions: [String] = []
   public var allBranches = false
@@ -15,7 +19,7 @@ public struct DataScope: Sendable {
 
   public init() {}
 
-  var includesHistory: Bool { !revisions.isEmpty || allBranches || allTags || allCommits }
+  var includesHistory: Bool { !revisions.isEmpty || !commits.isEmpty || allBranches || allTags || allCommits }
 }
 
 /// A tracked out found in the workspace or at a revision.
@@ -39,11 +43,13 @@ extension Project {
     var outs: [ScopedOut] = []
     var seen = Set<ScopedOut>()
     func add(_ out: ScopedOut) { if seen.insert(out).inserted { outs.append(out) } }
-    for tracked in try selectTracked(scope.paths) {
-      add(ScopedOut(kind: tracked.out.kind, id: tracked.out.id, label: tracked.dataPath))
+    if scope.workspace {
+      for tracked in try selectTracked(scope.paths) {
+        add(ScopedOut(kind: tracked.out.kind, id: tracked.out.id, label: tracked.dataPath))
+      }
     }
     guard scope.includesHistory else { return outs }
-    var commits: [String] = []
+    var commits = scope.commits
     for revision in scope.revisions { commits.append(try git.commit(for: revision)) }
     if scope.allBranches { commits += try git.branchCommits() }
     if scope.allTags { commits += try git.tagCommits() }

@@ -38,6 +38,12 @@ public enum LodeKitError: LodeError, Equatable {
   case damagedObjects(count: Int)
   /// Some tracked paths could not be checked out because their objects are missing.
   case missingObjects(paths: [String])
+  /// A directory's tree object is needed but neither the cache nor the remote has it.
+  case unknownTree(path: String)
+  /// Cleaning a remote was not confirmed.
+  case gcNotConfirmed(remote: String)
+  /// `lode hook` was given a hook name it does not know.
+  case unknownHook(String)
   /// Objects of these paths are not on the remote.
   case notOnRemote(paths: [String], remote: String)
   /// Objects downloaded from the remote did not match their ids and were refused.
@@ -72,6 +78,9 @@ public enum LodeKitError: LodeError, Equatable {
       return "\(key) = '\(value.debugEscaped)' is not valid (allowed: \(allowed))"
     case .damagedObjects(let count): return "\(count) damaged object\(count == 1 ? "" : "s") in the cache"
     case .missingObjects(let paths): return "objects missing from the cache for \(listed(paths))"
+    case .unknownTree(let path): return "the tree of \(path) is not in the cache, so the files it lists are unknown"
+    case .gcNotConfirmed(let remote): return "not cleaning remote \(remote) without confirmation"
+    case .unknownHook(let name): return "unknown hook '\(name.debugEscaped)'"
     case .notOnRemote(let paths, let remote): return "objects missing on remote \(remote) for \(listed(paths))"
     case .corruptOnRemote(let count, let remote):
       return
@@ -94,6 +103,8 @@ public enum LodeKitError: LodeError, Equatable {
     case .unsafeWorkspace: return "move the symlink or file out of the way and run the command again"
     case .damagedObjects: return "delete the damaged objects and 'lode pull' them, or re-add the data"
     case .missingObjects: return "run 'lode pull' to fetch them from a remote"
+    case .unknownTree: return "run 'lode fetch' with the same options first, so lode knows every file in use"
+    case .gcNotConfirmed: return "run it on a terminal to answer the prompt, or add --force"
     case .notOnRemote: return "run 'lode push' on a machine that has them"
     case .corruptOnRemote:
       return "delete the damaged files on the remote and 'lode push' them again from a machine with good copies"

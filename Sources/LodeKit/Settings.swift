@@ -19,6 +19,8 @@ public struct Settings: Sendable, Equatable {
   public var cacheType: CacheType = .copy
   /// Stage pointer and `.gitignore` changes in the git index.
   public var autostage = true
+  /// Whether the pre-commit hook blocks a commit (instead of only warning).
+  public var strictHooks = false
   /// Seconds a command waits for another to release `.lode/lock`.
   public var lockTimeout: Double = 10
 
@@ -47,6 +49,7 @@ public struct Settings: Sendable, Equatable {
       cacheType = parsed
     }
     autostage = try config.bool("core.autostage") ?? true
+    strictHooks = try config.bool("core.stricthooks") ?? false
     if let timeout = try config.integer("core.locktimeout") {
       lockTimeout = Double(timeout)
     }

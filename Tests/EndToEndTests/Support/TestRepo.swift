@@ -123,6 +123,14 @@ final class TestRepo {
     return result
   }
 
+  /// Runs git with the built lode first on PATH, as an installed lode would be for git's hooks.
+  @discardableResult
+  func gitWithLode(_ arguments: String..., stdin: String? = nil) throws -> RunResult {
+    let path = URL(fileURLWithPath: lodeBinary).deletingLastPathComponent().path
+    let current = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    return try run("/usr/bin/git", arguments, in: root, environment: ["PATH": path + ":" + current], stdin: stdin)
+  }
+
   /// Runs a shell command in the repository.
   @discardableResult
   func sh(_ command: String) throws -> RunResult {

@@ -1,0 +1,80 @@
+import Basics
+import ObjectStore
+import Remotes
+
+/// What `lode gc` removed (or, with `--dry-run`, would remove).
+public struct GcResult: Sendable {
+  /// The remote cleaned, or nil for the local cache.
+  public var remote: String?
+  public var removed: [ObjectID] = []
+  /// Bytes freed (as stored); unknown (0) for remotes.
+  public var bytes: Int64 = 0
+  /// Objects kept because something in scope uses them.
+  public var kept = 0
+  public var dryRun = false
+}
+
+extension Project {
+  /// Removes the cache's (or a remote's) objects that nothing in `scope`
+  /// uses. The workspace's pointers are always in scope. For a remote,
+  /// `confirm(count)` must agree unless `force`.
+  public func gc(
+    _ scope: DataScope, remote name: String?, dryRun: Bool, force: Bool, confirm: (Int) -> Bool
+  ) throws -> GcResult {
+    let lock = try lock(for: "gc")
+    defer { withExtendedLifetime(lock) {} }
+    var scope = scope
+    scope.workspace = true
+    scope.paths = []
+    var result = GcResult(dryRun: dryRun)
+    if let name {
+      let (remoteName, remote) = try openRemote(name)
+      try remote.checkAccess(write: !dryRun)
+      result.remote = remoteName
+      let live = try liveObjects(scope, treesFrom: remote)
+      let stored = try remote.list(prefix: "objects").compactMap { name in ObjectName.parse(name).map { (name, $0.0) } }
+      let dead = stored.filter { !live.contains($0.1) }
+      result.kept = stored.count - dead.count
+      result.removed = dead.map(\.1).sorted()
+      if dryRun || dead.isEmpty { return result }
+      guard force || confirm(dead.count) else { throw LodeKitError.gcNotConfirmed(remote: remoteName) }
+      try parallelForEach(dead.count, workers: defaultTransferJobs) { try remote.delete(dead[$0].0) }
+      return result
+    }
+    let live = try liveObjects(scope, treesFrom: nil)
+    let stored = try cache.allObjects()
+    let dead = stored.filter { !live.contains($0.id) }
+    result.kept = stored.count - dead.count
+    result.removed = dead.map(\.id)
+    for object in dead {
+      result.bytes += (try FileStat.of(object.path))?.size ?? 0
+      if !dryRun { try FileIO.removeFile(object.path) }
+    }
+    return result
+  }
+
+  /// Every object the outs in `scope` use: files, trees and the trees'
+  /// files. A tree the cache lacks is fetched from `remote` when given;
+  /// otherwise (or if the remote lacks it too) gc stops: it cannot know
+  /// which objects that directory needs, so it must not delete any.
+  func liveObjects(_ scope: DataScope, treesFrom remote: Remote?) throws -> Set<ObjectID> {
+    var live = Set<ObjectID>()
+    for out in try outs(in: scope) {
+      live.insert(out.id)
+      guard out.kind == .dir else { continue }
+      if !cache.contains(out.id), let remote {
+        let index = try RemoteIndex(remote: remote, ids: [out.id], workers: 1)
+        if let codec = index.codecs[out.id] {
+          let name = ObjectName.of(out.id, codec: codec)
+          let pending = try cache.receive(out.id, codec: codec, source: remote.location + "/" + name) { sink in
+            try remote.get(name, into: sink)
+          }
+          try cache.publish([pending])
+        }
+      }
+      guard let tree = try cachedTree(out.id) else { throw LodeKitError.unknownTree(path: out.label) }
+      for entry in tree.entries { live.insert(entry.id) }
+    }
+    return live
+  }
+}
