@@ -4,7 +4,7 @@ SWIFT ?= swift
 APT_PACKAGES := git time pkg-config libgit2-dev zlib1g-dev libzstd-dev libssl-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release test lint demo clean
+.PHONY: deps build release test lint demo bench clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -29,6 +29,11 @@ lint:
 
 demo: build
 	scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/lode"
+
+# lode and DVC side by side (installs DVC into bench/.venv). BENCH_ARGS=--scale 0.1 for a quick run.
+bench: release
+	mkdir -p bench/out
+	python3 bench/bench.py --lode "$$($(SWIFT) build -c release --show-bin-path)/lode" $(BENCH_ARGS)
 
 clean:
 	rm -rf .build

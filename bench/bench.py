@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""lode vs DVC, side by side on the same data in one run (`make bench`).
+
+Generates deterministic data, runs the same scenario with both tools in fresh
+git repositories, repeats it, and prints a markdown table of median seconds,
+the DVC/lode ratio and peak RSS per step, plus cache and remote sizes.
+DVC is installed from PyPI into bench/.venv by this script.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MiB = 1 << 20
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def ensure_dvc():
+    venv = os.path.join(HERE, ".venv")
+    dvc = os.path.join(venv, "bin", "dvc")
+    if not os.path.exists(dvc):
+        log("installing DVC into bench/.venv (PyPI)")
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        subprocess.run([os.path.join(venv, "bin", "pip"), "install", "-q", "dvc"], check=True)
+    version = subprocess.run([dvc, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    return dvc, version
+
+
+def run(argv, cwd, env=None, check=True):
+    """Runs argv; returns (seconds, peak RSS in KiB) of that process tree."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    error = process.stderr.read().decode(errors="replace")
+    process.stderr.close()
+    if check and process.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed in {cwd} ({process.returncode}):\n{error}")
+    return elapsed, usage.ru_maxrss
+
+
+def sh(command, cwd):
+    subprocess.run(command, cwd=cwd, shell=True, check=True, stdout=subprocess.DEVNULL)
+
+
+def du(path):
+    total = 0
+    for folder, _, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(folder, name)).st_blocks * 512
+            except FileNotFoundError:
+                pass
+    return total
+
+
+def make_data(root, scale, small_files):
+    """A poorly compressible float32 model, a CSV and a folder of small files."""
+    import random
+
+    os.makedirs(root, exist_ok=True)
+    model = os.path.join(root, "model.bin")
+    if not os.path.exists(model):
+        log("generating the model (float32 weights)")
+        rng = random.Random(1)
+        size = int(1024 * MiB * scale)
+        with open(model, "wb") as out:
+            import array
+            block = array.array("f", (rng.gauss(0, 0.02) for _ in range(MiB // 4)))
+            written = 0
+            while written < size:
+                # Perturb the block so no two MiB are alike (no accidental dedup).
+                block[written // MiB % len(block)] += 1.0
+                data = block.tobytes()[: size - written]
+                out.write(data)
+                written += len(data)
+    csv = os.path.join(root, "data.csv")
+    if not os.path.exists(csv):
+        log("generating the CSV")
+        rng = random.Random(2)
+        size = int(256 * MiB * scale)
+        with open(csv, "w") as out:
+            written, row = 0, 0
+            while written < size:
+                line = f"{row},2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d},sensor-{rng.randint(1, 500)},{rng.random() * 100:.4f},{rng.choice(['ok', 'warn', 'fail'])}\n"
+                out.write(line)
+                written += len(line)
+                row += 1
+    many = os.path.join(root, f"many-{small_files}")
+    if not os.path.exists(many):
+        log(f"generating {small_files} small files")
+        rng = random.Random(3)
+        for index in range(small_files):
+            folder = os.path.join(many, f"d{index % 100:02d}")
+            os.makedirs(folder, exist_ok=True)
+            with open(os.path.join(folder, f"f{index}.bin"), "wb") as out:
+                out.write(rng.randbytes(rng.randint(1024, 32 * 1024)))
+    return model, csv, many
+
+
+class Tool:
+    def __init__(self, name, exe):
+        self.name, self.exe = name, exe
+
+    def cmd(self, *args):
+        return [self.exe, *args]
+
+
+def scenario(tool, data, work, remote, repeat_quick):
+    """Runs every step once for `tool` in a fresh repository; returns {step: (seconds, rss)}."""
+    model, csv, many = data
+    repo = os.path.join(work, tool.name)
+    os.makedirs(repo)
+    sh("git init -q . && git config user.email b@e && git config user.name bench && git config commit.gpgsign false", repo)
+    results = {}
+
+    def step(name, *args, cwd=repo):
+        results[name] = run(tool.cmd(*args), cwd)
+
+    def quick(name, *args, cwd=repo):
+        samples = [run(tool.cmd(*args), cwd) for _ in range(repeat_quick)]
+        results[name] = (statistics.median(s[0] for s in samples), max(s[1] for s in samples))
+
+    step("init", "init")
+    if tool.name == "dvc":
+        run(tool.cmd("config", "core.analytics", "false"), repo)
+        run(tool.cmd("config", "core.autostage", "true"), repo)
+    quick("status, empty repository", "status")
+    for source in (model, csv):
+        os.link(source, os.path.join(repo, os.path.basename(source)))
+    step("add the big files", "add", "model.bin", "data.csv")
+    quick("status clean (big files)", "status")
+    shutil.copytree(many, os.path.join(repo, "many"), copy_function=os.link)
+    step("add the many-files folder", "add", "many")
+    quick("status clean (many files)", "status")
+    for index in range(10):
+        path = os.path.join(repo, "many", f"d{index:02d}", f"f{index}.bin")
+        with open(path + ".new", "wb") as out:
+            out.write(os.urandom(2048))
+        os.replace(path + ".new", path)
+    step("status, 10 files modified", "status")
+    step("add again", "add", "many")
+    sh("git add -A && git commit -qm data", repo)
+    run(tool.cmd("remote", "add", "-d", "storage", remote), repo)
+    step("push to a local remote", "push")
+    sh("git add -A && git commit -qm remote", repo)
+    clone = repo + "-clone"
+    sh(f"git clone -q {repo} {clone}", work)
+    if tool.name == "dvc":
+        run(tool.cmd("config", "core.analytics", "false"), clone)
+    step("pull into a fresh clone", "pull", cwd=clone)
+    sh("rm -rf model.bin data.csv many", repo)
+    step("delete, then checkout", "checkout")
+    cache = os.path.join(repo, ".lode/cache" if tool.name == "lode" else ".dvc/cache")
+    sizes = {"cache": du(cache), "remote": du(remote)}
+    gc = ("gc",) if tool.name == "lode" else ("gc", "-w", "-f")
+    step("gc", *gc)
+    return results, sizes
+
+
+def fmt_rss(kib):
+    return f"{kib / 1024:.0f} MiB"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--lode", required=True, help="the lode binary (a release build)")
+    parser.add_argument("--scale", type=float, default=1.0, help="data size factor (0.1 for a quick run)")
+    parser.add_argument("--repeat", type=int, default=3, help="scenario repetitions (median reported)")
+    parser.add_argument("--data", default=os.path.join(HERE, "out", "data"), help="where generated data is kept")
+    parser.add_argument("--scaling", action="store_true", help="also time lode add/status on 20k vs 200k files")
+    args = parser.parse_args()
+
+    dvc, dvc_version = ensure_dvc()
+    small = max(200, int(20000 * args.scale))
+    data = make_data(args.data, args.scale, small)
+    tools = [Tool("dvc", dvc), Tool("lode", os.path.abspath(args.lode))]
+    lode_version = subprocess.run([tools[1].exe, "--version"], capture_output=True, text=True).stdout.strip()
+    runs = {tool.name: [] for tool in tools}
+    sizes = {}
+    for repetition in range(args.repeat):
+        for tool in tools:
+            log(f"run {repetition + 1}/{args.repeat}: {tool.name}")
+            with tempfile.TemporaryDirectory(dir=os.path.join(HERE, "out")) as work:
+                remote = os.path.join(work, "remote-" + tool.name)
+                os.makedirs(remote)
+                sh("sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true", work)
+                results, sizes[tool.name] = scenario(tool, data, work, remote, repeat_quick=5)
+                runs[tool.name].append(results)
+
+    startup = [run([tools[1].exe, "--version"], "/")[0] for _ in range(20)]
+    print(f"\n### lode {lode_version} vs DVC {dvc_version}, scale {args.scale}, median of {args.repeat} runs\n")
+    print(f"Data: {os.path.getsize(data[0]) / MiB:.0f} MiB float32 model, {os.path.getsize(data[1]) / MiB:.0f} MiB CSV, {small} files of 1–32 KiB.\n")
+    print("| step | DVC s | lode s | DVC / lode | DVC peak RSS | lode peak RSS |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name in runs["lode"][0]:
+        med = {t: statistics.median(r[name][0] for r in runs[t]) for t in runs}
+        rss = {t: max(r[name][1] for r in runs[t]) for t in runs}
+        print(f"| {name} | {med['dvc']:.3f} | {med['lode']:.3f} | {med['dvc'] / med['lode']:.1f}× | {fmt_rss(rss['dvc'])} | {fmt_rss(rss['lode'])} |")
+    print(f"| `lode --version` | | {statistics.median(startup) * 1000:.1f} ms | | | |")
+    print("\n| storage | DVC | lode | lode / DVC |")
+    print("| --- | ---: | ---: | ---: |")
+    for key in ("cache", "remote"):
+        print(f"| {key} (after add again) | {sizes['dvc'][key] / MiB:.0f} MiB | {sizes['lode'][key] / MiB:.0f} MiB | {sizes['lode'][key] / sizes['dvc'][key]:.2f} |")
+    if args.scaling:
+        scaling(tools[1], args)
+
+
+def scaling(lode, args):
+    print("\n| lode, small files | add s | status clean s | add µs/file | status µs/file |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for count in (20000, 200000):
+        many = make_data(args.data, args.scale, count)[2]
+        with tempfile.TemporaryDirectory(dir=os.path.join(HERE, "out")) as work:
+            sh("git init -q .", work)
+            run(lode.cmd("init"), work)
+            shutil.copytree(many, os.path.join(work, "many"), copy_function=os.link)
+            add = run(lode.cmd("add", "many"), work)[0]
+            status = statistics.median(run(lode.cmd("status"), work)[0] for _ in range(3))
+            print(f"| {count} | {add:.2f} | {status:.3f} | {add / count * 1e6:.0f} | {status / count * 1e6:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
