@@ -167,14 +167,22 @@ final class SharedSetup {
     let duplicate = try repo.lode("remote", "add", "gone", "/elsewhere")
     #expect(duplicate.stderr.contains("already exists"))
     #expect(try repo.lode("remote", "add", "s3", "s3://bucket/x").stderr.contains("unsupported remote URL"))
-    if getuid() != 0 {
-      let readOnly = try TestRepo(gitInit: false, lodeInit: false)
-      try readOnly.sh("chmod 555 .")
-      try repo.lodeOK("remote", "add", "ro", readOnly.root)
-      #expect(try repo.lode("push", "-r", "ro").stderr.contains("is not writable"))
+    // A folder lode may read but not write. Root may write anywhere, so as
+    // root the check runs lode as user nobody on a repository it owns.
+    let readOnly = try TestRepo(gitInit: false, lodeInit: false)
+    try readOnly.sh("chmod 755 . && mkdir objects && chmod 555 . objects")
+    try repo.lodeOK("remote", "add", "ro", readOnly.root)
+    let denied: RunResult
+    if getuid() == 0 {
+      try repo.sh("chmod 755 \(repo.root) && chown -R 65534:65534 \(repo.root)")
+      denied = try run(
+        "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", lodeBinary, "push", "-r", "ro"],
+        in: repo.root, environment: ["HOME": repo.root])
     } else {
-      print("skipping the read-only remote case: root can write anywhere")
+      denied = try repo.lode("push", "-r", "ro")
     }
+    #expect(denied.status == 1)
+    #expect(denied.stderr.contains("the remote folder \(readOnly.root) is not writable"), "\(denied.stderr)")
   }
 
   @Test func remoteCommandsEditTheConfigThroughGitConfigSyntax() throws {
