@@ -26,8 +26,14 @@ let package = Package(
     .target(
       name: "LodeKit",
       dependencies: [
-        "ObjectStore", "Remotes", "GitBridge", "Basics", .product(name: "Yams", package: "Yams"),
+        "Pipeline", "Formats", "ObjectStore", "Remotes", "GitBridge", "Basics",
+        .product(name: "Yams", package: "Yams"),
       ]),
+    // Strict YAML reading with file:line errors, and stable YAML writing.
+    .target(name: "Formats", dependencies: ["Basics", .product(name: "Yams", package: "Yams")]),
+    // lode.yaml, params files, lode.lock, the stage graph, and running stage commands.
+    .target(
+      name: "Pipeline", dependencies: ["Formats", "ObjectStore", "Basics", .product(name: "Yams", package: "Yams")]),
     // Remotes that move opaque named objects: a shared filesystem, and memory for tests.
     .target(name: "Remotes", dependencies: ["Basics"]),
     // The content-addressed, compressed object cache.
@@ -43,9 +49,10 @@ let package = Package(
     .systemLibrary(
       name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
     .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
+    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ObjectStore", "Basics"]),
     .testTarget(name: "RemotesTests", dependencies: ["Remotes", "Basics"]),
     .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "Basics"]),
-    .testTarget(name: "LodeKitTests", dependencies: ["LodeKit", "GitBridge", "ObjectStore", "Basics"]),
+    .testTarget(name: "LodeKitTests", dependencies: ["LodeKit", "Formats", "GitBridge", "ObjectStore", "Basics"]),
     // Runs the built `lode` binary in temporary real git repositories.
     .testTarget(name: "EndToEndTests", dependencies: ["lode", "Basics"]),
   ],

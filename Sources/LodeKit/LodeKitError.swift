@@ -6,10 +6,6 @@ public enum LodeKitError: LodeError, Equatable {
   case notInitialized(workTree: String)
   /// `lode init` found an existing `.lode/`.
   case alreadyInitialized(path: String)
-  /// A file lode reads is malformed; `line` is 1-based when known.
-  case malformed(file: String, line: Int?, detail: String)
-  /// A file was written by a newer lode (its `version` is higher than this binary reads).
-  case unsupportedVersion(file: String, version: Int, supported: Int)
   /// A path given on the command line is outside the repository.
   case outsideRepository(path: String)
   /// A path the user asked for does not exist.
@@ -53,10 +49,6 @@ public enum LodeKitError: LodeError, Equatable {
     switch self {
     case .notInitialized(let root): return "\(root) is not a lode project (no .lode directory)"
     case .alreadyInitialized(let path): return "\(path) already exists"
-    case .malformed(let file, let line, let detail):
-      return "\(file)\(line.map { ":\($0)" } ?? ""): \(detail)"
-    case .unsupportedVersion(let file, let version, let supported):
-      return "\(file): version \(version) is newer than this lode understands (up to \(supported))"
     case .outsideRepository(let path): return "\(path) is outside the repository"
     case .noSuchPath(let path): return "\(path) does not exist"
     case .trackedByGit(let path): return "\(path) is already tracked by git"
@@ -92,7 +84,6 @@ public enum LodeKitError: LodeError, Equatable {
     switch self {
     case .notInitialized: return "run 'lode init' at the top of the git work tree"
     case .alreadyInitialized: return "use 'lode init --force' to repair it (config and cache are kept)"
-    case .malformed, .unsupportedVersion: return "fix the file, or restore it with 'git checkout -- FILE'"
     case .outsideRepository: return "lode tracks paths inside the git work tree only"
     case .trackedByGit(let path): return "run 'git rm -r --cached \(path)' first to let lode track it"
     case .insideTrackedDirectory(_, let directory): return "run 'lode commit \(directory)' to record changes inside it"

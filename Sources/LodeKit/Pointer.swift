@@ -1,4 +1,5 @@
 import Basics
+import Formats
 import ObjectStore
 
 /// What a pointer file records about one tracked file or directory.
@@ -60,7 +61,7 @@ public struct Pointer: Equatable, Sendable {
     let fields = try reader.mapping(root, allowed: ["version", "outs"], what: "the pointer file")
     let version = try reader.integer(fields["version"], "version", in: root)
     if version > Int64(Pointer.version) {
-      throw LodeKitError.unsupportedVersion(file: file, version: Int(version), supported: Pointer.version)
+      throw FormatError.unsupportedVersion(file: file, version: Int(version), supported: Pointer.version)
     }
     guard let outsNode = fields["outs"], let outs = outsNode.sequence, !outs.isEmpty else {
       throw reader.error(root, "missing 'outs' list")

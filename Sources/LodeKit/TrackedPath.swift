@@ -1,4 +1,5 @@
 import Basics
+import Formats
 
 /// A path lode tracks: its pointer file and what the pointer records.
 public struct TrackedPath: Sendable {
@@ -16,11 +17,11 @@ extension Project {
   func loadTracked(pointerPath: String) throws -> TrackedPath {
     let bytes = try FileIO.readFile(absolute(pointerPath))
     guard let text = String(validating: bytes, as: UTF8.self) else {
-      throw LodeKitError.malformed(file: pointerPath, line: nil, detail: "not UTF-8 text")
+      throw FormatError.malformed(file: pointerPath, line: nil, detail: "not UTF-8 text")
     }
     let pointer = try Pointer(parsing: text, file: pointerPath)
     guard pointer.outs.count == 1 else {
-      throw LodeKitError.malformed(file: pointerPath, line: nil, detail: "a pointer file must have exactly one out")
+      throw FormatError.malformed(file: pointerPath, line: nil, detail: "a pointer file must have exactly one out")
     }
     let directory = Path.parent(of: pointerPath)
     return TrackedPath(

@@ -1,4 +1,5 @@
 import Basics
+import Formats
 import ObjectStore
 
 /// One file of a tracked directory.
@@ -52,7 +53,7 @@ public struct Tree: Equatable, Sendable {
   /// naming the object, so a hostile tree can never direct a write.
   public init(decoding bytes: [UInt8], id: ObjectID) throws {
     let name = "tree \(id.short)"
-    func bad(_ line: Int, _ detail: String) -> LodeKitError { .malformed(file: name, line: line, detail: detail) }
+    func bad(_ line: Int, _ detail: String) -> FormatError { .malformed(file: name, line: line, detail: detail) }
     guard let text = String(validating: bytes, as: UTF8.self) else { throw bad(1, "not UTF-8") }
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     guard lines.last == "" else { throw bad(lines.count, "missing final newline") }
@@ -60,7 +61,7 @@ public struct Tree: Equatable, Sendable {
     guard let header = lines.first, header.hasPrefix("lode-tree ") else { throw bad(1, "missing 'lode-tree' header") }
     guard let version = Int(header.dropFirst("lode-tree ".count)) else { throw bad(1, "bad version") }
     if version > Tree.version {
-      throw LodeKitError.unsupportedVersion(file: name, version: version, supported: Tree.version)
+      throw FormatError.unsupportedVersion(file: name, version: version, supported: Tree.version)
     }
     var entries: [TreeEntry] = []
     var files = Set<Substring>()

@@ -1,4 +1,5 @@
 import Basics
+import Formats
 import ObjectStore
 import Testing
 import Yams
@@ -34,11 +35,11 @@ private let idB = try! ObjectID(validating: String(repeating: "b", count: 64))
     "not a tree\n",
   ])
   func hostileOrDamagedTreesAreRefused(text: String) {
-    #expect(throws: LodeKitError.self) { try Tree(decoding: Array(text.utf8), id: idA) }
+    #expect(throws: FormatError.self) { try Tree(decoding: Array(text.utf8), id: idA) }
   }
 
   @Test func newerTreeVersionsAreRefused() {
-    #expect(throws: LodeKitError.unsupportedVersion(file: "tree \(idA.short)", version: 2, supported: 1)) {
+    #expect(throws: FormatError.unsupportedVersion(file: "tree \(idA.short)", version: 2, supported: 1)) {
       try Tree(decoding: Array("lode-tree 2\n".utf8), id: idA)
     }
   }
@@ -84,7 +85,7 @@ private let idB = try! ObjectID(validating: String(repeating: "b", count: 64))
     do {
       _ = try Pointer(parsing: text, file: "x.lode")
       Issue.record("parsed: \(text)")
-    } catch let error as LodeKitError {
+    } catch let error as FormatError {
       #expect(error.message.hasPrefix(expected), "\(error.message)")
     } catch {
       Issue.record("unexpected \(error)")

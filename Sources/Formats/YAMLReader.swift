@@ -2,22 +2,25 @@ import Basics
 import Yams
 
 /// Reads lode's YAML files into `Yams.Node`s and checks their shape,
-/// turning every problem into a `LodeKitError.malformed` that names the file
+/// turning every problem into a `FormatError.malformed` that names the file
 /// and line.
-struct YAMLReader {
-  let file: String
+public struct YAMLReader {
+  /// The file named in errors.
+  public let file: String
+
+  public init(file: String) { self.file = file }
 
   /// Parses `text`; an empty document is an empty mapping.
-  func parse(_ text: String) throws -> Node {
+  public func parse(_ text: String) throws -> Node {
     do {
       return try Yams.compose(yaml: text) ?? Node.mapping(Node.Mapping([]))
     } catch let error as YamlError {
-      throw LodeKitError.malformed(file: file, line: Self.line(of: error), detail: Self.problem(of: error))
+      throw FormatError.malformed(file: file, line: Self.line(of: error), detail: Self.problem(of: error))
     }
   }
 
   /// The mapping at `node`, with every key a string from `allowed`.
-  func mapping(_ node: Node, allowed: Set<String>, what: String) throws -> [String: Node] {
+  public func mapping(_ node: Node, allowed: Set<String>, what: String) throws -> [String: Node] {
     guard let mapping = node.mapping else { throw error(node, "\(what) must be a mapping") }
     var out: [String: Node] = [:]
     for (key, value) in mapping {
@@ -32,21 +35,21 @@ struct YAMLReader {
   }
 
   /// The string scalar at `node`.
-  func string(_ node: Node?, _ what: String, in parent: Node) throws -> String {
+  public func string(_ node: Node?, _ what: String, in parent: Node) throws -> String {
     guard let node else { throw error(parent, "missing \(what)") }
     guard case .scalar(let scalar) = node else { throw error(node, "\(what) must be a string") }
     return scalar.string
   }
 
   /// The non-negative integer at `node`.
-  func integer(_ node: Node?, _ what: String, in parent: Node) throws -> Int64 {
+  public func integer(_ node: Node?, _ what: String, in parent: Node) throws -> Int64 {
     let text = try string(node, what, in: parent)
     guard let value = Int64(text), value >= 0 else { throw error(node ?? parent, "\(what) must be a whole number") }
     return value
   }
 
   /// The boolean at `node`, or `defaultValue` when absent.
-  func bool(_ node: Node?, _ what: String, default defaultValue: Bool) throws -> Bool {
+  public func bool(_ node: Node?, _ what: String, default defaultValue: Bool) throws -> Bool {
     guard let node else { return defaultValue }
     switch node.scalar?.string {
     case "true", "True", "yes": return true
@@ -56,7 +59,7 @@ struct YAMLReader {
   }
 
   /// A malformed-file error at `node`'s line.
-  func error(_ node: Node, _ detail: String) -> LodeKitError {
+  public func error(_ node: Node, _ detail: String) -> FormatError {
     .malformed(file: file, line: node.mark?.line, detail: detail)
   }
 
@@ -80,8 +83,9 @@ struct YAMLReader {
 
 /// Writes YAML scalars the way lode's files need them: plain when that
 /// reads back as the same string, double-quoted otherwise.
-enum YAMLText {
-  static func scalar(_ value: String) -> String {
+public enum YAMLText {
+  /// `value` as a YAML scalar that reads back as the same string.
+  public static func scalar(_ value: String) -> String {
     if isPlainSafe(value) { return value }
     var out = "\""
     for scalar in value.unicodeScalars {
