@@ -19,7 +19,7 @@ let package = Package(
     .target(
       name: "LodeCLI",
       dependencies: [
-        "LodeKit", "Basics",
+        "LodeKit", "Pipeline", "Basics",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // The project use-cases: pointers, trees, the stat index, add/status/checkout.

@@ -149,3 +149,17 @@ private func systemRename(_ from: String, _ to: String) -> Int32 { rename(from, 
   // glibc declares syncfs only under _GNU_SOURCE, which Swift's Glibc module lacks.
   @_silgen_name("syncfs") private func linuxSyncfs(_ fd: Int32) -> Int32
 #endif
+
+extension FileIO {
+  /// Deletes `path` and, for a directory, everything under it, never
+  /// following a symlink (a link is removed, not its target). Missing is fine.
+  public static func removeTree(_ path: String) throws {
+    guard let stat = try FileStat.of(path) else { return }
+    if stat.kind == .directory {
+      for (name, _) in try listDirectory(path) ?? [] { try removeTree(path + "/" + name) }
+      if rmdir(path) != 0 && errno != ENOENT { throw systemError("rmdir", path) }
+    } else {
+      try removeFile(path)
+    }
+  }
+}

@@ -12,7 +12,7 @@ public struct LodeCommand: ParsableCommand {
     subcommands: [
       InitCommand.self, AddCommand.self, StatusCommand.self, CheckoutCommand.self, CommitCommand.self,
       RemoveCommand.self, RemoteCommand.self, PushCommand.self, FetchCommand.self, PullCommand.self,
-      DiffCommand.self, GcCommand.self, InstallCommand.self, HookCommand.self, FsckCommand.self,
+      ReproCommand.self, DagCommand.self, DiffCommand.self, GcCommand.self, InstallCommand.self, HookCommand.self, FsckCommand.self,
       ConfigCommand.self, VersionCommand.self,
     ])
 

@@ -1,6 +1,7 @@
 import Basics
 import GitBridge
 import ObjectStore
+import Pipeline
 
 /// Which data a push, fetch, pull or gc covers: the workspace's pointers
 /// (or those named) plus the pointers of chosen git revisions.
@@ -57,10 +58,19 @@ extension Project {
     var parsedBlobs = Set<String>()
     var seenCommits = Set<String>()
     for commit in commits where seenCommits.insert(commit).inserted {
-      let files = try git.files(at: commit) { $0.hasSuffix(Pointer.suffix) }
+      let files = try git.files(at: commit) { $0.hasSuffix(Pointer.suffix) || $0 == Lockfile.name }
       for file in files where parsedBlobs.insert(file.blob).inserted {
         let label = "\(file.path)@\(commit.prefix(7))"
         let bytes = try git.blob(file.blob)
+        if file.path == Lockfile.name {
+          let lock = try Lockfile(parsing: String(decoding: bytes, as: UTF8.self), file: label)
+          for entry in lock.stages.values {
+            for out in entry.outs where out.cached {
+              add(ScopedOut(kind: out.kind == .dir ? .dir : .file, id: out.id, label: out.path + "@\(commit.prefix(7))"))
+            }
+          }
+          continue
+        }
         let pointer = try Pointer(parsing: String(decoding: bytes, as: UTF8.self), file: label)
         let folder = Path.parent(of: file.path)
         for out in pointer.outs {

@@ -38,6 +38,8 @@ public enum LodeKitError: LodeError, Equatable {
   case unknownTree(path: String)
   /// Cleaning a remote was not confirmed.
   case gcNotConfirmed(remote: String)
+  /// `lode repro` found no lode.yaml.
+  case noPipeline(root: String)
   /// `lode hook` was given a hook name it does not know.
   case unknownHook(String)
   /// Objects of these paths are not on the remote.
@@ -72,6 +74,7 @@ public enum LodeKitError: LodeError, Equatable {
     case .missingObjects(let paths): return "objects missing from the cache for \(listed(paths))"
     case .unknownTree(let path): return "the tree of \(path) is not in the cache, so the files it lists are unknown"
     case .gcNotConfirmed(let remote): return "not cleaning remote \(remote) without confirmation"
+    case .noPipeline(let root): return "no lode.yaml in \(root)"
     case .unknownHook(let name): return "unknown hook '\(name.debugEscaped)'"
     case .notOnRemote(let paths, let remote): return "objects missing on remote \(remote) for \(listed(paths))"
     case .corruptOnRemote(let count, let remote):
@@ -95,6 +98,7 @@ public enum LodeKitError: LodeError, Equatable {
     case .damagedObjects: return "delete the damaged objects and 'lode pull' them, or re-add the data"
     case .missingObjects: return "run 'lode pull' to fetch them from a remote"
     case .unknownTree: return "run 'lode fetch' with the same options first, so lode knows every file in use"
+    case .noPipeline: return "add stages with 'lode stage add' (docs/pipelines.md)"
     case .gcNotConfirmed: return "run it on a terminal to answer the prompt, or add --force"
     case .notOnRemote: return "run 'lode push' on a machine that has them"
     case .corruptOnRemote:

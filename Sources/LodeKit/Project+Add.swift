@@ -42,7 +42,7 @@ extension Project {
   public func commit(_ userPaths: [String], stage: Bool?) throws -> [AddResult] {
     let lock = try lock(for: "commit")
     defer { withExtendedLifetime(lock) {} }
-    let tracked = try selectTracked(userPaths)
+    let tracked = try selectTracked(userPaths, includePipeline: false)
     var results: [AddResult] = []
     for path in tracked {
       results.append(try record(dataPath: path.dataPath, pointerPath: path.pointerPath, stage: stage))
@@ -87,14 +87,7 @@ extension Project {
   func record(dataPath: String, pointerPath: String, stage: Bool?) throws -> AddResult {
     guard let stat = try FileStat.of(absolute(dataPath)) else { throw LodeKitError.noSuchPath(path: dataPath) }
     let name = try RelativePath(validating: Path.basename(dataPath))
-    let snapshot: Snapshot
-    switch stat.kind {
-    case .regular: snapshot = try snapshotFile(dataPath, name: name)
-    case .directory: snapshot = try snapshotDirectory(dataPath, name: name)
-    case .symlink:
-      throw LodeKitError.symlink(path: dataPath, target: (try? readLink(absolute(dataPath))) ?? "?", outside: false)
-    case .other: throw LodeKitError.unsupportedFileType(path: dataPath)
-    }
+    let snapshot = try self.snapshot(dataPath, stat: stat, name: name)
     let text = Pointer(outs: [snapshot.out]).rendered()
     let old = try FileIO.readFileIfPresent(absolute(pointerPath))
     let changed = old != Array(text.utf8)
@@ -112,6 +105,17 @@ extension Project {
     var out: PointerOut
     var newObjects = 0
     var newBytes: Int64 = 0
+  }
+
+  /// Stores the file or directory at `dataPath` (with `stat`) in the cache.
+  func snapshot(_ dataPath: String, stat: FileStat, name: RelativePath) throws -> Snapshot {
+    switch stat.kind {
+    case .regular: return try snapshotFile(dataPath, name: name)
+    case .directory: return try snapshotDirectory(dataPath, name: name)
+    case .symlink:
+      throw LodeKitError.symlink(path: dataPath, target: (try? readLink(absolute(dataPath))) ?? "?", outside: false)
+    case .other: throw LodeKitError.unsupportedFileType(path: dataPath)
+    }
   }
 
   private func snapshotFile(_ dataPath: String, name: RelativePath) throws -> Snapshot {

@@ -21,8 +21,12 @@ extension Project {
   public func checkout(_ userPaths: [String], force: Bool) throws -> CheckoutResult {
     let lock = try lock(for: "checkout")
     defer { withExtendedLifetime(lock) {} }
-    let tracked = try selectTracked(userPaths)
     defer { statIndex.save() }
+    return try apply(try selectTracked(userPaths), force: force)
+  }
+
+  /// Plans and carries out a checkout of `tracked` (the caller holds the lock).
+  func apply(_ tracked: [TrackedPath], force: Bool) throws -> CheckoutResult {
     var plan = CheckoutPlan()
     for path in tracked {
       switch path.out.kind {

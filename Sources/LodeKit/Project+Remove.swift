@@ -14,7 +14,7 @@ extension Project {
     let lock = try lock(for: "remove")
     defer { withExtendedLifetime(lock) {} }
     var results: [RemoveResult] = []
-    for path in try selectTracked(userPaths) {
+    for path in try selectTracked(userPaths, includePipeline: false) {
       try FileIO.removeFile(absolute(path.pointerPath))
       let folder = Path.parent(of: path.dataPath)
       _ = try Gitignore.remove(path.out.path.string, in: absolute(folder))

@@ -1,4 +1,5 @@
 import Basics
+import Pipeline
 import Formats
 
 /// A path lode tracks: its pointer file and what the pointer records.
@@ -10,6 +11,20 @@ public struct TrackedPath: Sendable {
   public let pointer: Pointer
   /// The out of `pointer` that describes `dataPath`.
   public var out: PointerOut { pointer.outs[0] }
+  /// Whether this is a pipeline out recorded in lode.lock rather than a pointer file.
+  public var isPipelineOut: Bool { pointerPath == Lockfile.name }
+}
+
+extension TrackedPath {
+  /// A cached pipeline out as a tracked path.
+  init(pipelineOut locked: LockedPath) throws {
+    pointerPath = Lockfile.name
+    dataPath = locked.path
+    let out = PointerOut(
+      path: try RelativePath(validating: Path.basename(locked.path)), kind: locked.kind == .dir ? .dir : .file,
+      id: locked.id, size: locked.size, fileCount: locked.fileCount, executable: false)
+    pointer = Pointer(outs: [out])
+  }
 }
 
 extension Project {
@@ -56,8 +71,9 @@ extension Project {
   /// The tracked paths the user named (data or pointer paths, relative to
   /// the current directory), or every tracked path when `userPaths` is empty.
   /// A named directory that is not itself tracked selects the tracked paths inside it.
-  func selectTracked(_ userPaths: [String]) throws -> [TrackedPath] {
-    if userPaths.isEmpty { return try allPointerPaths().map(loadTracked) }
+  func selectTracked(_ userPaths: [String], includePipeline: Bool = true) throws -> [TrackedPath] {
+    let pipelineOuts = includePipeline ? try pipelineTracked() : []
+    if userPaths.isEmpty { return try allPointerPaths().map(loadTracked) + pipelineOuts }
     var selected: [TrackedPath] = []
     var seen = Set<String>()
     for userPath in userPaths {
@@ -74,6 +90,14 @@ extension Project {
       }
     }
     return selected
+  }
+
+  /// The cached outs recorded in lode.lock, as tracked paths.
+  func pipelineTracked() throws -> [TrackedPath] {
+    let lock = try Lockfile.load(root: root)
+    return try lock.stages.keys.sorted().flatMap { name in
+      try lock.stages[name]!.outs.filter(\.cached).map(TrackedPath.init(pipelineOut:))
+    }
   }
 
   /// `userPath` (relative to the current directory or absolute) as a path
