@@ -121,3 +121,11 @@ func hexString(of oid: UnsafePointer<git_oid>?) -> String {
   git_oid_tostr(&buffer, buffer.count, oid)
   return String(cString: buffer)
 }
+
+extension GitRepository {
+  /// The content of the file at `path` in `commit`, or nil when the commit lacks it.
+  public func file(at commit: String, path: String) throws -> [UInt8]? {
+    guard let found = try files(at: commit, where: { $0 == path }).first else { return nil }
+    return try blob(found.blob)
+  }
+}

@@ -12,7 +12,8 @@ public struct LodeCommand: ParsableCommand {
     subcommands: [
       InitCommand.self, AddCommand.self, StatusCommand.self, CheckoutCommand.self, CommitCommand.self,
       RemoveCommand.self, RemoteCommand.self, PushCommand.self, FetchCommand.self, PullCommand.self,
-      ReproCommand.self, DagCommand.self, DiffCommand.self, GcCommand.self, InstallCommand.self, HookCommand.self, FsckCommand.self,
+      StageCommand.self, ReproCommand.self, DagCommand.self, ParamsCommand.self, MetricsCommand.self, DiffCommand.self,
+      GcCommand.self, InstallCommand.self, HookCommand.self, FsckCommand.self,
       ConfigCommand.self, VersionCommand.self,
     ])
 

@@ -35,7 +35,8 @@ struct ReproCommand: ParsableCommand {
 }
 
 struct DagCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "dag", abstract: "Draw the pipeline's stages and their edges.")
+  static let configuration = CommandConfiguration(
+    commandName: "dag", abstract: "Draw the pipeline's stages and their edges.")
 
   @Flag(help: "Graphviz dot.") var dot = false
   @Flag(help: "Mermaid flowchart.") var mermaid = false

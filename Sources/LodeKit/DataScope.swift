@@ -66,7 +66,8 @@ extension Project {
           let lock = try Lockfile(parsing: String(decoding: bytes, as: UTF8.self), file: label)
           for entry in lock.stages.values {
             for out in entry.outs where out.cached {
-              add(ScopedOut(kind: out.kind == .dir ? .dir : .file, id: out.id, label: out.path + "@\(commit.prefix(7))"))
+              add(
+                ScopedOut(kind: out.kind == .dir ? .dir : .file, id: out.id, label: out.path + "@\(commit.prefix(7))"))
             }
           }
           continue

@@ -59,7 +59,8 @@ extension Project {
         switch (before[key], after[key]) {
         case (nil, _?): return "param \(label(key)) added"
         case (_?, nil): return "param \(label(key)) removed"
-        case (let was?, let now?) where was != now: return "param \(label(key)) changed \(was.canonical) -> \(now.canonical)"
+        case (let was?, let now?) where was != now:
+          return "param \(label(key)) changed \(was.canonical) -> \(now.canonical)"
         default: continue
         }
       }

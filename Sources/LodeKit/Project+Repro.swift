@@ -99,7 +99,8 @@ extension Project {
         case .restoreFromRunCache:
           let outs = RunCache(directory: runCacheDirectory).outs(for: inputs.runKey) ?? []
           try restore(outs)
-          lockfile.stages[name] = LockEntry(command: stage.command, deps: inputs.deps, params: inputs.params, outs: outs)
+          lockfile.stages[name] = LockEntry(
+            command: stage.command, deps: inputs.deps, params: inputs.params, outs: outs)
           try lockfile.save(root: root)
           gitignores.formUnion(try ignoreOuts(stage))
           done.insert(name)
@@ -132,7 +133,9 @@ extension Project {
         let entry = LockEntry(command: job.stage.command, deps: job.inputs.deps, params: job.inputs.params, outs: outs)
         lockfile.stages[name] = entry
         try lockfile.save(root: root)
-        if !job.stage.alwaysChanged { try? RunCache(directory: runCacheDirectory).record(job.inputs.runKey, entry: entry) }
+        if !job.stage.alwaysChanged {
+          try? RunCache(directory: runCacheDirectory).record(job.inputs.runKey, entry: entry)
+        }
         gitignores.formUnion(try ignoreOuts(job.stage))
         done.insert(name)
       } catch {
@@ -140,7 +143,9 @@ extension Project {
       }
     }
     if !options.dryRun {
-      _ = try stage([Lockfile.name] + gitignores.sorted(), enabled: settings.autostage && (try FileStat.of(absolute(Lockfile.name))) != nil)
+      _ = try stage(
+        [Lockfile.name] + gitignores.sorted(),
+        enabled: settings.autostage && (try FileStat.of(absolute(Lockfile.name))) != nil)
     }
     if let failure { throw failure }
   }

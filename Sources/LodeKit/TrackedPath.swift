@@ -1,6 +1,6 @@
 import Basics
-import Pipeline
 import Formats
+import Pipeline
 
 /// A path lode tracks: its pointer file and what the pointer records.
 public struct TrackedPath: Sendable {

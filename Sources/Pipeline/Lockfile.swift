@@ -110,7 +110,9 @@ public struct Lockfile: Sendable, Equatable {
       for (fileNode, values) in fields["params"]?.mapping ?? [:] {
         let paramsFile = try reader.string(fileNode, "a params file", in: node)
         var keyed: [String: Value] = [:]
-        for (keyNode, value) in values.mapping ?? [:] { keyed[try reader.string(keyNode, "a param", in: node)] = Value(value) }
+        for (keyNode, value) in values.mapping ?? [:] {
+          keyed[try reader.string(keyNode, "a param", in: node)] = Value(value)
+        }
         params[paramsFile] = keyed
       }
       stages[name] = LockEntry(
@@ -123,7 +125,8 @@ public struct Lockfile: Sendable, Equatable {
   }
 
   private static func lockedPath(_ node: Node, _ reader: YAMLReader) throws -> LockedPath {
-    let fields = try reader.mapping(node, allowed: ["path", "kind", "sha256", "size", "nfiles", "cache"], what: "a locked path")
+    let fields = try reader.mapping(
+      node, allowed: ["path", "kind", "sha256", "size", "nfiles", "cache"], what: "a locked path")
     let pathText = try reader.string(fields["path"], "path", in: node)
     let idText = try reader.string(fields["sha256"], "sha256", in: node)
     do {

@@ -6,7 +6,9 @@ public struct PipelineDrawing: Sendable {
 
   /// Every edge, in stage order.
   var edges: [(String, String)] {
-    graph.order.flatMap { from in graph.downstream[from, default: []].sorted { order($0) < order($1) }.map { (from, $0) } }
+    graph.order.flatMap { from in
+      graph.downstream[from, default: []].sorted { order($0) < order($1) }.map { (from, $0) }
+    }
   }
 
   private func order(_ name: String) -> Int { graph.order.firstIndex(of: name) ?? 0 }
@@ -21,7 +23,9 @@ public struct PipelineDrawing: Sendable {
     for layer in 0..<layers {
       let names = graph.order.filter { depth[$0] == layer }
       out += names.map { "[\($0)]" }.joined(separator: "  ") + "\n"
-      let arrows = names.flatMap { name in graph.downstream[name, default: []].sorted { order($0) < order($1) }.map { "\(name) -> \($0)" } }
+      let arrows = names.flatMap { name in
+        graph.downstream[name, default: []].sorted { order($0) < order($1) }.map { "\(name) -> \($0)" }
+      }
       if !arrows.isEmpty { out += "   |  " + arrows.joined(separator: ", ") + "\n   v\n" }
     }
     return out

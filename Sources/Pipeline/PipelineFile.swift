@@ -26,7 +26,8 @@ public struct PipelineFile: Sendable {
   public init(text: String, readFile: (String) throws -> String?) throws {
     let reader = YAMLReader(file: Self.name)
     let root = try reader.parse(text)
-    let top = try reader.mapping(root, allowed: ["stages", "vars", "plots", "metrics", "params", "artifacts"], what: "lode.yaml")
+    let top = try reader.mapping(
+      root, allowed: ["stages", "vars", "plots", "metrics", "params", "artifacts"], what: "lode.yaml")
     var context = Value.map([])
     if let params = try readFile(Self.defaultParams) {
       context = merge(context, try ParamsFile.parse(params, name: Self.defaultParams))
@@ -56,7 +57,9 @@ public struct PipelineFile: Sendable {
         throw reader.error(key, "a stage name must be a non-empty string without '@' or '/'")
       }
       for stage in try StageParser(reader: reader, context: context).expand(name: name, node: node) {
-        guard names.insert(stage.name).inserted else { throw reader.error(key, "stage '\(stage.name)' is defined twice") }
+        guard names.insert(stage.name).inserted else {
+          throw reader.error(key, "stage '\(stage.name)' is defined twice")
+        }
         stages.append(stage)
       }
     }
@@ -72,7 +75,9 @@ public struct PipelineFile: Sendable {
 
 /// `file.yaml:key1,key2` names only some keys of a vars file.
 private func splitVarsFile(_ text: String) -> (String, [String]?) {
-  guard let colon = text.lastIndex(of: ":"), !text[text.index(after: colon)...].contains("/") else { return (text, nil) }
+  guard let colon = text.lastIndex(of: ":"), !text[text.index(after: colon)...].contains("/") else {
+    return (text, nil)
+  }
   return (String(text[..<colon]), text[text.index(after: colon)...].split(separator: ",").map(String.init))
 }
 

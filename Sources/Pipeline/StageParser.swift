@@ -37,7 +37,8 @@ struct StageParser {
       }
     case .map(let pairs):
       return try pairs.map { key, item in
-        try build(name: "\(name)@\(key)", node: body, context: merge(context, .map([("key", .string(key)), ("item", item)])))
+        try build(
+          name: "\(name)@\(key)", node: body, context: merge(context, .map([("key", .string(key)), ("item", item)])))
       }
     default:
       throw reader.error(items, "stage \(name): foreach must be a list or a mapping")
@@ -53,7 +54,9 @@ struct StageParser {
     guard let cmdNode = fields["cmd"] else { throw reader.error(node, "stage \(name): missing cmd") }
     let commands = try (cmdNode.sequence.map(Array.init) ?? [cmdNode]).map { try text($0, "cmd") }
     let wdir = try fields["wdir"].map { try resolvePath(try text($0, "wdir"), under: "", at: $0) } ?? ""
-    let deps = try list(fields["deps"], name, "deps").map { try resolvePath(try text($0, "a dep"), under: wdir, at: $0) }
+    let deps = try list(fields["deps"], name, "deps").map {
+      try resolvePath(try text($0, "a dep"), under: wdir, at: $0)
+    }
     var params: [ParamReference] = []
     for entry in try list(fields["params"], name, "params") {
       if let mapping = entry.mapping {
@@ -78,7 +81,9 @@ struct StageParser {
             throw reader.error(entry, "stage \(name): each of \(key) is a path or one path: {options}")
           }
           pathNode = first
-          if value.mapping != nil { options = try reader.mapping(value, allowed: Self.outputFields, what: "\(key) options") }
+          if value.mapping != nil {
+            options = try reader.mapping(value, allowed: Self.outputFields, what: "\(key) options")
+          }
         }
         let path = try resolvePath(try text(pathNode, "a path in \(key)"), under: wdir, at: pathNode)
         let cache = try reader.bool(options["cache"], "cache", default: role == .out)

@@ -277,7 +277,9 @@ private final class Table {
     if !arrayOfTables { return try table.child(last, reader: reader) }
     let fresh = Table()
     if let position = table.entries.firstIndex(where: { $0.0 == last }) {
-      guard case .tables(let tables) = table.entries[position].1 else { throw reader.error("'\(last)' is not an array of tables") }
+      guard case .tables(let tables) = table.entries[position].1 else {
+        throw reader.error("'\(last)' is not an array of tables")
+      }
       table.entries[position].1 = .tables(tables + [fresh])
     } else {
       table.entries.append((last, .tables([fresh])))

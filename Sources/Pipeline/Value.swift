@@ -26,7 +26,8 @@ public indirect enum Value: Equatable, Sendable, CustomStringConvertible {
     case .string(let value): return quoted(value)
     case .list(let items): return "[" + items.map(\.canonical).joined(separator: ", ") + "]"
     case .map(let pairs):
-      return "{" + pairs.sorted { $0.0 < $1.0 }.map { "\(quoted($0.0)): \($0.1.canonical)" }.joined(separator: ", ") + "}"
+      return "{" + pairs.sorted { $0.0 < $1.0 }.map { "\(quoted($0.0)): \($0.1.canonical)" }.joined(separator: ", ")
+        + "}"
     }
   }
 
