@@ -86,7 +86,7 @@ struct StageParser {
           }
         }
         let path = try resolvePath(try text(pathNode, "a path in \(key)"), under: wdir, at: pathNode)
-        let cache = try reader.bool(options["cache"], "cache", default: role == .out)
+        let cache = try reader.bool(options["cache"], "cache", default: true)
         let persist = try reader.bool(options["persist"], "persist", default: false)
         outputs.append(StageOutput(path: path, role: role, cache: cache, persist: persist))
       }

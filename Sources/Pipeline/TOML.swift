@@ -14,7 +14,8 @@ struct TOMLReader {
 
   /// Parses `text` into a `.map` value.
   mutating func parse(_ text: String) throws -> Value {
-    chars = Array(text)
+    // Line ends are normalised first: "\r\n" is one Character in Swift.
+    chars = Array(text.replacingOccurrences(of: "\r\n", with: "\n"))
     index = 0
     line = 1
     let root = Table()
@@ -90,7 +91,8 @@ struct TOMLReader {
       }
     default:
       var word = ""
-      while let next = peek(), !" \t\r\n,]}#".contains(next) {
+      let stops: Set<Character> = [" ", "\t", "\r", "\n", ",", "]", "}", "#"]
+      while let next = peek(), !stops.contains(next) {
         word.append(next)
         advance()
       }
