@@ -75,7 +75,8 @@ import Testing
 
   @Test func newerOrHostileLocksAreRefused() {
     #expect(throws: FormatError.self) { try Lockfile(parsing: "version: 2\nstages: {}\n", file: "lode.lock") }
-    let hostile = "version: 1\nstages:\n  a:\n    cmd: x\n    outs:\n    - path: ../../x\n      kind: file\n      sha256: \(String(repeating: "a", count: 64))\n      size: 1\n"
+    let hostile =
+      "version: 1\nstages:\n  a:\n    cmd: x\n    outs:\n    - path: ../../x\n      kind: file\n      sha256: \(String(repeating: "a", count: 64))\n      size: 1\n"
     #expect(throws: FormatError.self) { try Lockfile(parsing: hostile, file: "lode.lock") }
   }
 

@@ -111,7 +111,10 @@ private func parse(_ text: String, files: [String: String] = [:]) throws -> Pipe
     ("stages:\n  a:\n    deps: [x]\n", "lode.yaml:3: stage a: missing cmd"),
     ("stages:\n  a:\n    cmd: [unclosed\n", "lode.yaml:4:"),
     ("stages:\n  a:\n    cmd: echo ${nope}\n", "lode.yaml:3: '${nope}' is not defined"),
-    ("stages:\n  a:\n    cmd: x\n    outs: [../../etc/passwd]\n", "lode.yaml:4: '../../etc/passwd' leaves the repository"),
+    (
+      "stages:\n  a:\n    cmd: x\n    outs: [../../etc/passwd]\n",
+      "lode.yaml:4: '../../etc/passwd' leaves the repository"
+    ),
     ("stages:\n  a:\n    cmd: x\n    deps: [/etc/passwd]\n", "lode.yaml:4: '/etc/passwd' must be relative"),
   ])
   func badPipelinesNameTheLine(text: String, expected: String) {
@@ -140,9 +143,15 @@ private func parse(_ text: String, files: [String: String] = [:]) throws -> Pipe
       """)
     #expect(graph.order == ["prepare", "featurize", "train", "report"])
     #expect(graph.upstream["report"] == ["featurize", "train"])
-    #expect(try graph.selection(targets: ["train"], singleStage: false, downstream: false) == ["prepare", "featurize", "train"])
+    #expect(
+      try graph.selection(targets: ["train"], singleStage: false, downstream: false) == [
+        "prepare", "featurize", "train",
+      ])
     #expect(try graph.selection(targets: ["train"], singleStage: true, downstream: false) == ["train"])
-    #expect(try graph.selection(targets: ["featurize"], singleStage: true, downstream: true) == ["featurize", "train", "report"])
+    #expect(
+      try graph.selection(targets: ["featurize"], singleStage: true, downstream: true) == [
+        "featurize", "train", "report",
+      ])
   }
 
   @Test func duplicateAndNestedOutsAreRefusedNamingTheStages() {
@@ -156,7 +165,9 @@ private func parse(_ text: String, files: [String: String] = [:]) throws -> Pipe
 
   @Test func cyclesAreRefusedNamingTheStages() {
     do {
-      _ = try graph("stages:\n  a: {cmd: x, deps: [c.out], outs: [a.out]}\n  b: {cmd: y, deps: [a.out], outs: [b.out]}\n  c: {cmd: z, deps: [b.out], outs: [c.out]}\n")
+      _ = try graph(
+        "stages:\n  a: {cmd: x, deps: [c.out], outs: [a.out]}\n  b: {cmd: y, deps: [a.out], outs: [b.out]}\n  c: {cmd: z, deps: [b.out], outs: [c.out]}\n"
+      )
       Issue.record("no cycle found")
     } catch let error as PipelineError {
       guard case .cycle(let stages) = error else {
