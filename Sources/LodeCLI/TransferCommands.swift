@@ -16,6 +16,7 @@ struct TransferOptions: ParsableArguments {
   @Flag(help: "Also cover the data of every local branch.") var allBranches = false
   @Flag(help: "Also cover the data of every tag.") var allTags = false
   @Flag(help: "Also cover the data of every commit.") var allCommits = false
+  @Flag(help: "Also carry the run-cache: every remembered run and its outs.") var runCache = false
 
   @Argument(help: "Tracked paths (default: all).") var paths: [String] = []
 
@@ -30,6 +31,7 @@ struct TransferOptions: ParsableArguments {
     scope.allBranches = allBranches
     scope.allTags = allTags
     scope.allCommits = allCommits
+    scope.runCache = runCache
     return scope
   }
 }

@@ -17,6 +17,8 @@ public struct DataScope: Sendable {
   public var allBranches = false
   public var allTags = false
   public var allCommits = false
+  /// Also the outs of every run the run-cache remembers (`--run-cache`).
+  public var runCache = false
 
   public init() {}
 
@@ -47,6 +49,14 @@ extension Project {
     if scope.workspace {
       for tracked in try selectTracked(scope.paths) {
         add(ScopedOut(kind: tracked.out.kind, id: tracked.out.id, label: tracked.dataPath))
+      }
+    }
+    if scope.runCache {
+      let runs = RunCache(directory: runCacheDirectory)
+      for key in try runs.keys() {
+        for out in runs.outs(for: key) ?? [] {
+          add(ScopedOut(kind: out.kind == .dir ? .dir : .file, id: out.id, label: "\(out.path) (run \(key.prefix(7)))"))
+        }
       }
     }
     guard scope.includesHistory else { return outs }

@@ -1,5 +1,6 @@
 import Basics
 import ObjectStore
+import Pipeline
 import Remotes
 
 /// What a push or fetch moved.
@@ -62,8 +63,34 @@ extension Project {
       result.transferred += sendable.count
       result.transferredBytes += sent
     }
+    if scope.runCache { try pushRunCache(to: remote) }
     result.missing.sort()
     return result
+  }
+
+  /// Uploads the run-cache entries the remote lacks (after their outs, so an
+  /// entry on the remote never names objects that are not there yet).
+  private func pushRunCache(to remote: Remote) throws {
+    let runs = RunCache(directory: runCacheDirectory)
+    let present = Set(try remote.list(prefix: RunCache.remotePrefix))
+    for key in try runs.keys() where !present.contains(RunCache.remoteName(key)) {
+      try remote.put(RunCache.remoteName(key), fromFile: runs.path(of: key))
+    }
+  }
+
+  /// Downloads the run-cache entries the cache lacks; each must parse before it is kept.
+  private func fetchRunCache(from remote: Remote) throws {
+    let runs = RunCache(directory: runCacheDirectory)
+    let local = Set(try runs.keys())
+    for name in try remote.list(prefix: RunCache.remotePrefix) {
+      let key = Path.basename(name)
+      guard key.count == 64, key.allSatisfy(\.isHexDigit), !local.contains(key) else { continue }
+      var bytes: [UInt8] = []
+      try remote.get(name) { bytes.append(contentsOf: $0) }
+      let lock = try Lockfile(parsing: String(decoding: bytes, as: UTF8.self), file: "\(remote.location)/\(name)")
+      guard let entry = lock.stages["run"] else { continue }
+      try runs.record(key, entry: entry)
+    }
   }
 
   private func upload(_ objects: [(ObjectID, CachedLocation)], to remote: Remote, workers: Int) throws -> Int64 {
@@ -91,6 +118,7 @@ extension Project {
     try remote.checkAccess(write: false)
     var result = TransferResult(remote: remoteName)
     let workers = jobs ?? defaultTransferJobs
+    if scope.runCache { try fetchRunCache(from: remote) }
     let outs = try outs(in: scope)
     var first: [ObjectID: String] = [:]
     for out in outs { first[out.id] = first[out.id] ?? out.label }

@@ -26,6 +26,12 @@ struct RunCache {
 
   func path(of key: String) -> String { directory + "/" + key.prefix(2) + "/" + key }
 
+  /// Where run-cache entries live on a remote.
+  static let remotePrefix = "runs"
+
+  /// The remote name of entry `key`.
+  static func remoteName(_ key: String) -> String { remotePrefix + "/" + key.prefix(2) + "/" + key }
+
   /// The outs recorded for `key`, if that run happened.
   func outs(for key: String) -> [LockedPath]? {
     guard let bytes = try? FileIO.readFileIfPresent(path(of: key)),
