@@ -46,6 +46,22 @@ step lode status
 step sha256sum measurements.csv
 step lode fsck
 
+echo "# a small pipeline: summarise the CSV, then report on the summary"
+printf 'summary:\n  label: label3\n' > params.yaml
+step lode stage add -n summarise -d measurements.csv -p summary.label -o summary.txt -- \
+  "grep -c '\${summary.label}' measurements.csv > summary.txt"
+step lode stage add -n report -d summary.txt -M report.json -- \
+  "printf '{\"rows\":%s}\\n' \$(cat summary.txt) > report.json"
+step cat lode.yaml
+step lode repro
+step lode repro
+git add -A && git commit -qm "Add a pipeline"
+sed -i 's/label3/label[35]/' params.yaml
+step lode params diff
+step lode repro
+step lode metrics diff
+git add -A && git commit -qm "Count two labels"
+
 echo "# share it: a remote folder, a push, and a fresh clone that pulls"
 step lode remote add -d storage "$work/remote"
 step lode push
@@ -56,5 +72,6 @@ cd "$work/clone"
 step lode pull
 step sha256sum measurements.csv
 step lode status
+step lode repro
 echo
 echo "demo finished: every step above ran the real lode in $work"
