@@ -97,10 +97,8 @@ extension Project {
     let progress = Progress("pushing", totalItems: objects.count)
     defer { progress.finish() }
     let bytes = Locked<Int64>(0)
-    try parallelForEach(objects.count, workers: workers) { index in
-      let (id, location) = objects[index]
-      try remote.put(ObjectName.of(id, codec: location.codec), fromFile: location.path)
-      let size = (try? FileStat.of(location.path))??.size ?? 0
+    let uploads = objects.map { Upload(name: ObjectName.of($0.0, codec: $0.1.codec), path: $0.1.path) }
+    try remote.putAll(uploads, workers: workers) { size in
       bytes.withLock { $0 += size }
       progress.advance(bytes: size)
     }

@@ -29,6 +29,31 @@ public protocol Remote: Sendable {
 
   /// Removes `name`; removing a missing object is not an error.
   func delete(_ name: String) throws
+
+  /// Publishes many local files, each atomically, using up to `workers`
+  /// threads; `uploaded` is called with each file's size as it lands.
+  func putAll(_ uploads: [Upload], workers: Int, uploaded: @Sendable (Int64) -> Void) throws
+}
+
+/// A local file to publish under a remote name.
+public struct Upload: Sendable {
+  public let name: String
+  public let path: String
+
+  public init(name: String, path: String) {
+    self.name = name
+    self.path = path
+  }
+}
+
+extension Remote {
+  /// One `put` per file, in parallel.
+  public func putAll(_ uploads: [Upload], workers: Int, uploaded: @Sendable (Int64) -> Void) throws {
+    try parallelForEach(uploads.count, workers: workers) { index in
+      try put(uploads[index].name, fromFile: uploads[index].path)
+      uploaded((try? FileStat.of(uploads[index].path))??.size ?? 0)
+    }
+  }
 }
 
 /// Checks that `name` is a clean relative path, so no name from a listing

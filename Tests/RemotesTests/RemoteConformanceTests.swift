@@ -1,4 +1,5 @@
 import Basics
+import Foundation
 import Testing
 
 @testable import Remotes
@@ -81,6 +82,23 @@ final class RemoteFixture: @unchecked Sendable {
     try fixture.remote.delete("objects/ab/x")
     #expect(try !fixture.remote.exists("objects/ab/x"))
     #expect(try fixture.remote.list(prefix: "objects").isEmpty)
+  }
+
+  @Test(arguments: kinds, [3, 40])
+  func putAllPublishesEveryFileAndReportsItsSize(kind: String, count: Int) throws {
+    let fixture = RemoteFixture(kind)
+    let uploads = try (0..<count).map { index in
+      Upload(
+        name: "objects/\(String(format: "%02x", index % 7))/file\(index)",
+        path: try fixture.file(Array(repeating: UInt8(index), count: index + 1)))
+    }
+    let total = Locked<Int64>(0)
+    try fixture.remote.putAll(uploads, workers: 4) { size in total.withLock { $0 += size } }
+    #expect(total.withLock { $0 } == Int64((1...count).reduce(0, +)))
+    for (index, upload) in uploads.enumerated() {
+      #expect(try fixture.get(upload.name) == Array(repeating: UInt8(index), count: index + 1))
+    }
+    #expect(try fixture.remote.list(prefix: "objects").count == count)
   }
 
   @Test(arguments: kinds)
