@@ -176,9 +176,10 @@ def main():
     parser.add_argument("--lode", required=True, help="the lode binary (a release build)")
     parser.add_argument("--scale", type=float, default=1.0, help="data size factor (0.1 for a quick run)")
     parser.add_argument("--repeat", type=int, default=3, help="scenario repetitions (median reported)")
-    parser.add_argument("--data", default=os.path.join(HERE, "out", "data"), help="where generated data is kept")
+    parser.add_argument("--data", help="where generated data is kept (default bench/out/data-SCALE)")
     parser.add_argument("--scaling", action="store_true", help="also time lode add/status on 20k vs 200k files")
     args = parser.parse_args()
+    args.data = args.data or os.path.join(HERE, "out", f"data-{args.scale:g}")
 
     dvc, dvc_version = ensure_dvc()
     small = max(200, int(20000 * args.scale))

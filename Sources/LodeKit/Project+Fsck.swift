@@ -22,8 +22,7 @@ extension Project {
     try parallelForEach(objects.count) { index in
       let object = objects[index]
       do {
-        var size: Int64 = 0
-        size = try cache.decode(object.id, path: object.path, codec: object.codec) { _ in }
+        let size = try cache.verify(object)
         result.withLock {
           $0.checked += 1
           $0.bytes += size

@@ -11,8 +11,6 @@ public struct TrackedPath: Sendable {
   public let pointer: Pointer
   /// The out of `pointer` that describes `dataPath`.
   public var out: PointerOut { pointer.outs[0] }
-  /// Whether this is a pipeline out recorded in lode.lock rather than a pointer file.
-  public var isPipelineOut: Bool { pointerPath == Lockfile.name }
 }
 
 extension TrackedPath {

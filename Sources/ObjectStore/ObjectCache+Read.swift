@@ -58,8 +58,9 @@ extension ObjectCache {
     return bytes
   }
 
-  /// Checks that `object` decodes and hashes to its id.
-  public func verify(_ object: CachedObject) throws {
+  /// Checks that `object` decodes and hashes to its id; returns its content size.
+  @discardableResult
+  public func verify(_ object: CachedObject) throws -> Int64 {
     try decode(object.id, path: object.path, codec: object.codec) { _ in }
   }
 

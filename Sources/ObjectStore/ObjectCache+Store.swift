@@ -126,14 +126,6 @@ extension ObjectCache {
     }
   }
 
-  /// Writes and publishes one in-memory object; returns its id.
-  @discardableResult
-  public func store(bytes: [UInt8]) throws -> ObjectID {
-    let pending = try write(bytes: bytes)
-    try publish([pending])
-    return pending.id
-  }
-
   /// Picks the codec for content whose first bytes are `sample`: the
   /// policy's codec when a trial compression of the sample shrinks it enough.
   func chooseCodec(sample: UnsafeRawBufferPointer, context: CodecContext) throws -> Codec {
