@@ -54,6 +54,17 @@ public struct FileStat: Equatable, Sendable {
     return FileStat(st)
   }
 
+  /// The entry `name` in the directory open as `directory`, without following
+  /// a final symlink (cheaper than a full path: no walk from the root).
+  public static func of(_ name: String, in directory: Int32, path: String) throws -> FileStat? {
+    var st = stat()
+    if fstatat(directory, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {
+      if errno == ENOENT || errno == ENOTDIR { return nil }
+      throw systemError("lstat", path)
+    }
+    return FileStat(st)
+  }
+
   /// The entry open as `fd`.
   public static func open(_ fd: Int32, path: String) throws -> FileStat {
     var st = stat()

@@ -78,18 +78,37 @@ public struct RelativePath: Hashable, Comparable, Sendable, CustomStringConverti
 
   /// Validates `string`; throws `BasicsError.unsafePath` naming the problem.
   public init(validating string: String) throws {
-    if string.isEmpty { throw BasicsError.unsafePath(string, reason: "the path is empty") }
-    if string.hasPrefix("/") { throw BasicsError.unsafePath(string, reason: "absolute paths are not allowed") }
-    for scalar in string.unicodeScalars where scalar == "\0" || scalar == "\n" || scalar == "\r" {
-      throw BasicsError.unsafePath(string, reason: "NUL, newline and carriage return are not allowed in names")
-    }
-    for part in string.split(separator: "/", omittingEmptySubsequences: false) {
-      if part == ".." { throw BasicsError.unsafePath(string, reason: "'..' would leave the repository") }
-      if part == "." || part.isEmpty {
-        throw BasicsError.unsafePath(string, reason: "empty or '.' components are not allowed")
-      }
-    }
+    var copy = string
+    let problem = copy.withUTF8 { Self.problem(in: $0) }
+    if let problem { throw BasicsError.unsafePath(string, reason: problem) }
+    self.string = copy
+  }
+
+  /// Validates UTF-8 bytes read from a file (a tree listing) without
+  /// building an intermediate string first.
+  public init(validatingUTF8 bytes: UnsafeBufferPointer<UInt8>) throws {
+    let string = String(decoding: bytes, as: UTF8.self)
+    if let problem = Self.problem(in: bytes) { throw BasicsError.unsafePath(string, reason: problem) }
     self.string = string
+  }
+
+  /// What makes `bytes` unsafe as a relative path, or nil when it is clean.
+  private static func problem(in bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    let slash = UInt8(ascii: "/")
+    let dot = UInt8(ascii: ".")
+    if bytes.isEmpty { return "the path is empty" }
+    if bytes[0] == slash { return "absolute paths are not allowed" }
+    var start = 0
+    for index in 0...bytes.count {
+      let byte = index < bytes.count ? bytes[index] : slash
+      if byte == 0 || byte == 10 || byte == 13 { return "NUL, newline and carriage return are not allowed in names" }
+      guard byte == slash else { continue }
+      let length = index - start
+      if length == 2 && bytes[start] == dot && bytes[start + 1] == dot { return "'..' would leave the repository" }
+      if length == 0 || (length == 1 && bytes[start] == dot) { return "empty or '.' components are not allowed" }
+      start = index + 1
+    }
+    return nil
   }
 
   public var description: String { string }

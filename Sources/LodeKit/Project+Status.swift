@@ -79,13 +79,8 @@ extension Project {
 
   /// The ids among `ids` that the cache lacks.
   func missingObjects(_ ids: [ObjectID]) -> [ObjectID] {
-    let unique = Array(Set(ids))
-    let missing = Locked([ObjectID]())
-    let cache = self.cache
-    try? parallelForEach(unique.count) { index in
-      if !cache.contains(unique[index]) { missing.withLock { $0.append(unique[index]) } }
-    }
-    return missing.withLock { $0 }
+    let wanted = Set(ids)
+    return Array(wanted.subtracting(cache.present(wanted)))
   }
 
   /// The differences between `tree` and the workspace directory at `dataPath`,

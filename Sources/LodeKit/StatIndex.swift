@@ -39,11 +39,18 @@ public final class StatIndex: @unchecked Sendable {
 
   /// The recorded id of the file at repository path `key`, if its stat still matches.
   func id(for key: String, stat: FileStat) -> ObjectID? {
+    ids(for: [key], stats: [stat])[0]
+  }
+
+  /// The recorded ids of many files at once (one lock for all), nil where unknown or stale.
+  func ids(for keys: [String], stats: [FileStat]) -> [ObjectID?] {
     state.withLock { s in
-      guard let entry = s.entries[key], entry.size == stat.size, entry.mtime == stat.mtimeNanoseconds,
-        entry.ctime == stat.ctimeNanoseconds, entry.inode == stat.inode, entry.mtime < entry.verifiedAt
-      else { return nil }
-      return entry.id
+      zip(keys, stats).map { key, stat in
+        guard let entry = s.entries[key], entry.size == stat.size, entry.mtime == stat.mtimeNanoseconds,
+          entry.ctime == stat.ctimeNanoseconds, entry.inode == stat.inode, entry.mtime < entry.verifiedAt
+        else { return nil }
+        return entry.id
+      }
     }
   }
 

@@ -53,45 +53,71 @@ public struct Tree: Equatable, Sendable {
   /// naming the object, so a hostile tree can never direct a write.
   public init(decoding bytes: [UInt8], id: ObjectID) throws {
     let name = "tree \(id.short)"
-    func bad(_ line: Int, _ detail: String) -> FormatError { .malformed(file: name, line: line, detail: detail) }
-    guard let text = String(validating: bytes, as: UTF8.self) else { throw bad(1, "not UTF-8") }
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    guard lines.last == "" else { throw bad(lines.count, "missing final newline") }
-    lines.removeLast()
-    guard let header = lines.first, header.hasPrefix("lode-tree ") else { throw bad(1, "missing 'lode-tree' header") }
-    guard let version = Int(header.dropFirst("lode-tree ".count)) else { throw bad(1, "bad version") }
+    guard String(validating: bytes, as: UTF8.self) != nil else {
+      throw FormatError.malformed(file: name, line: 1, detail: "not UTF-8")
+    }
+    // A byte-level parse: trees of many thousands of files are read on every status.
+    entries = try bytes.withUnsafeBufferPointer { try Self.parse($0, name: name) }
+  }
+
+  private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, name: String) throws -> [TreeEntry] {
+    var line = 1
+    func bad(_ detail: String) -> FormatError { .malformed(file: name, line: line, detail: detail) }
+    let newline = UInt8(ascii: "\n")
+    let space = UInt8(ascii: " ")
+    guard let headerEnd = bytes.firstIndex(of: newline) else { throw bad("missing final newline") }
+    let header = String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<headerEnd]), as: UTF8.self)
+    guard header.hasPrefix("lode-tree ") else { throw bad("missing 'lode-tree' header") }
+    guard let version = Int(header.dropFirst("lode-tree ".count)) else { throw bad("bad version") }
     if version > Tree.version {
       throw FormatError.unsupportedVersion(file: name, version: version, supported: Tree.version)
     }
     var entries: [TreeEntry] = []
-    var files = Set<Substring>()
-    for (offset, line) in lines.dropFirst().enumerated() {
-      let number = offset + 2
-      let fields = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
-      guard fields.count == 4, let size = Int64(fields[1]), size >= 0 else {
-        throw bad(number, "expected '<sha256> <size> <mode> <path>'")
+    var files = Set<String>()
+    var start = headerEnd + 1
+    while start < bytes.count {
+      line += 1
+      guard let end = bytes[start...].firstIndex(of: newline) else { throw bad("missing final newline") }
+      let fields = UnsafeBufferPointer(rebasing: bytes[start..<end])
+      start = end + 1
+      // <64 hex> <size> <100644|100755> <path>
+      guard fields.count > 64 + 1 + 1 + 1 + 6 + 1, fields[64] == space,
+        let sizeEnd = fields[65...].firstIndex(of: space), sizeEnd > 65, sizeEnd + 8 <= fields.count,
+        fields[sizeEnd + 7] == space
+      else { throw bad("expected '<sha256> <size> <mode> <path>'") }
+      var size: Int64 = 0
+      for digit in fields[65..<sizeEnd] {
+        guard digit >= 48 && digit <= 57, size < Int64.max / 10 else {
+          throw bad("expected '<sha256> <size> <mode> <path>'")
+        }
+        size = size * 10 + Int64(digit - 48)
       }
-      guard fields[2] == "100644" || fields[2] == "100755" else { throw bad(number, "bad mode '\(fields[2])'") }
+      let mode = String(decoding: UnsafeBufferPointer(rebasing: fields[(sizeEnd + 1)..<(sizeEnd + 7)]), as: UTF8.self)
+      guard mode == "100644" || mode == "100755" else { throw bad("bad mode '\(mode)'") }
       let entry: TreeEntry
       do {
-        entry = TreeEntry(
-          path: try RelativePath(validating: String(fields[3])), id: try ObjectID(validating: String(fields[0])),
-          size: size, executable: fields[2] == "100755")
+        let id = try ObjectID(
+          validating: String(decoding: UnsafeBufferPointer(rebasing: fields[0..<64]), as: UTF8.self))
+        let path = try RelativePath(validatingUTF8: UnsafeBufferPointer(rebasing: fields[(sizeEnd + 8)...]))
+        entry = TreeEntry(path: path, id: id, size: size, executable: mode == "100755")
       } catch let error as LodeError {
-        throw bad(number, error.message)
+        throw bad(error.message)
       }
       if let previous = entries.last, !(previous.path < entry.path) {
-        throw bad(number, "entries are not in strictly ascending order")
+        throw bad("entries are not in strictly ascending order")
       }
       let path = entry.path.string
-      var slash = path.firstIndex(of: "/")
-      while let cut = slash {
-        if files.contains(path[..<cut]) { throw bad(number, "'\(path[..<cut])' is both a file and a folder") }
-        slash = path[path.index(after: cut)...].firstIndex(of: "/")
+      if path.utf8.contains(UInt8(ascii: "/")) {
+        var slash = path.firstIndex(of: "/")
+        while let cut = slash {
+          if files.contains(String(path[..<cut])) { throw bad("'\(path[..<cut])' is both a file and a folder") }
+          slash = path[path.index(after: cut)...].firstIndex(of: "/")
+        }
       }
-      files.insert(Substring(path))
+      files.insert(path)
       entries.append(entry)
     }
-    self.entries = entries
+    return entries
   }
+
 }

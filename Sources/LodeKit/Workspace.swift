@@ -57,8 +57,13 @@ extension Workspace {
 
   /// The ids of many workspace files, hashed on all cores where needed.
   func currentIDs(keys: [String], stats: [FileStat]) throws -> [ObjectID] {
-    let ids = Locked([ObjectID?](repeating: nil, count: keys.count))
-    try parallelForEach(keys.count) { index in
+    // Known files first, in one pass; only the rest are read, on all cores.
+    let known = statIndex.ids(for: keys, stats: stats)
+    let unknown = known.indices.filter { known[$0] == nil }
+    if unknown.isEmpty { return known.map { $0! } }
+    let ids = Locked(known)
+    try parallelForEach(unknown.count) { position in
+      let index = unknown[position]
       let id = try currentID(key: keys[index], stat: stats[index])
       ids.withLock { $0[index] = id }
     }

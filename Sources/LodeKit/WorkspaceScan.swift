@@ -13,24 +13,47 @@ struct ScannedFile: Sendable {
 enum WorkspaceScan {
   static func files(in directory: String, displayPrefix: String) throws -> [ScannedFile] {
     var found: [ScannedFile] = []
-    var pending = [""]
-    while let relative = pending.popLast() {
-      let absolute = relative.isEmpty ? directory : directory + "/" + relative
-      guard let entries = try FileIO.listDirectory(absolute) else { continue }
-      for (name, _) in entries {
-        let path = relative.isEmpty ? name : relative + "/" + name
-        guard let stat = try FileStat.of(directory + "/" + path) else { continue }
-        switch stat.kind {
-        case .regular: found.append(ScannedFile(path: path, stat: stat))
-        case .directory: pending.append(path)
-        case .symlink:
-          let target = (try? readLink(directory + "/" + path)) ?? "?"
-          throw LodeKitError.symlink(path: Path.join(displayPrefix, path), target: target, outside: false)
-        case .other: throw LodeKitError.unsupportedFileType(path: Path.join(displayPrefix, path))
-        }
+    try scan(directory, relative: "", displayPrefix: displayPrefix, into: &found)
+    return found
+  }
+
+  /// Lists one folder through its descriptor (`fstatat` per name, no path
+  /// walks), then descends into its subfolders.
+  private static func scan(_ absolute: String, relative: String, displayPrefix: String, into found: inout [ScannedFile])
+    throws
+  {
+    let fd = open(absolute, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+    if fd < 0 {
+      if errno == ENOENT { return }
+      throw systemError("open", absolute)
+    }
+    guard let dir = fdopendir(fd) else {
+      close(fd)
+      throw systemError("opendir", absolute)
+    }
+    defer { closedir(dir) }
+    var folders: [String] = []
+    while let entry = readdir(dir) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+      }
+      if name == "." || name == ".." { continue }
+      let path = relative.isEmpty ? name : relative + "/" + name
+      guard let stat = try FileStat.of(name, in: fd, path: absolute + "/" + name) else { continue }
+      switch stat.kind {
+      case .regular: found.append(ScannedFile(path: path, stat: stat))
+      case .directory: folders.append(name)
+      case .symlink:
+        let target = (try? readLink(absolute + "/" + name)) ?? "?"
+        throw LodeKitError.symlink(path: Path.join(displayPrefix, path), target: target, outside: false)
+      case .other: throw LodeKitError.unsupportedFileType(path: Path.join(displayPrefix, path))
       }
     }
-    return found
+    for folder in folders {
+      try scan(
+        absolute + "/" + folder, relative: relative.isEmpty ? folder : relative + "/" + folder,
+        displayPrefix: displayPrefix, into: &found)
+    }
   }
 }
 

@@ -41,6 +41,25 @@ public final class ObjectCache: @unchecked Sendable {
   /// Whether the cache holds `id` (in any codec).
   public func contains(_ id: ObjectID) -> Bool { locate(id) != nil }
 
+  /// Which of `ids` the cache holds. Many ids are answered by listing their
+  /// fan-out folders (a few hundred readdirs) rather than a lookup per id.
+  public func present(_ ids: Set<ObjectID>) -> Set<ObjectID> {
+    if ids.count < 512 { return ids.filter(contains) }
+    let folders = Array(Set(ids.map { String($0.hex.prefix(2)) }))
+    let found = Locked(Set<ObjectID>())
+    try? parallelForEach(folders.count) { index in
+      var local = Set<ObjectID>()
+      for (name, _) in (try? FileIO.listDirectory(objectsDirectory + "/" + folders[index])) ?? [] {
+        guard let (rest, _) = Self.parse(name: name), let id = try? ObjectID(validating: folders[index] + rest),
+          ids.contains(id)
+        else { continue }
+        local.insert(id)
+      }
+      found.withLock { $0.formUnion(local) }
+    }
+    return found.withLock { $0 }
+  }
+
   /// Every object file in the cache; leftover temp files and foreign names are skipped.
   public func allObjects() throws -> [CachedObject] {
     var found: [CachedObject] = []
