@@ -42,6 +42,7 @@ extension Project {
       return result
     }
     let live = try liveObjects(scope, treesFrom: nil)
+    if !dryRun { cache.removeLeftoverTempFiles(everywhere: true) }
     let stored = try cache.allObjects()
     let dead = stored.filter { !live.contains($0.id) }
     result.kept = stored.count - dead.count

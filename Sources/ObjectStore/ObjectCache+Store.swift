@@ -30,6 +30,11 @@ extension ObjectCache {
     let before = try FileStat.open(fd, path: path)
     return try contexts.with { context in
       var filled = try FileIO.readFull(fd, into: context.buffer, path: path)
+      if filled < context.buffer.count {
+        return try writeWhole(
+          UnsafeRawBufferPointer(rebasing: context.buffer[0..<filled]), fd: fd, path: path, before: before,
+          codecOverride: codecOverride, context: context)
+      }
       let sample = UnsafeRawBufferPointer(rebasing: context.buffer[0..<min(filled, Self.probeSize)])
       let codec = try codecOverride ?? chooseCodec(sample: sample, context: context)
       let compressor = try context.compressor(codec, level: policy.level)
@@ -69,6 +74,40 @@ extension ObjectCache {
       }
       return PendingObject(id: id, size: total, codec: codec, source: before, tempPath: temp.path)
     }
+  }
+
+  /// A file that fit in one buffer: its id is known before anything is
+  /// written, so an object the cache has costs no write at all, and a new
+  /// one is written straight into its fan-out folder (the publishing rename
+  /// then stays within one directory).
+  private func writeWhole(
+    _ content: UnsafeRawBufferPointer, fd: Int32, path: String, before: FileStat, codecOverride: Codec?,
+    context: CodecContext
+  ) throws -> PendingObject {
+    let hasher = SHA256()
+    hasher.update(content)
+    let id = ObjectID(trusted: hasher.finalizeHex())
+    try checkUnchanged(fd, path: path, before: before, bytesRead: Int64(content.count))
+    let size = Int64(content.count)
+    if contains(id) { return PendingObject(id: id, size: size, codec: .none, source: before, tempPath: nil) }
+    let sample = UnsafeRawBufferPointer(rebasing: content[0..<min(content.count, Self.probeSize)])
+    let codec = try codecOverride ?? chooseCodec(sample: sample, context: context)
+    let folder = directory(of: id)
+    try FileIO.makeDirectories(folder)
+    let temp = try TempFile(in: folder, mode: 0o444)
+    do {
+      let sink: ByteSink = { try FileIO.writeAll(temp.fd, $0, path: temp.path) }
+      if let compressor = try context.compressor(codec, level: policy.level) {
+        try compressor.process(content, final: true, sink: sink)
+      } else {
+        try sink(content)
+      }
+    } catch {
+      temp.discard()
+      throw error
+    }
+    temp.closeWithoutPublishing()
+    return PendingObject(id: id, size: size, codec: codec, source: before, tempPath: temp.path)
   }
 
   /// Encodes in-memory `bytes` (a tree listing) into a temp file.

@@ -83,11 +83,19 @@ public final class ObjectCache: @unchecked Sendable {
     return name.utf8.count == 62 ? (name, .none) : nil
   }
 
-  /// Deletes temp files left by interrupted writers. Call only while holding
-  /// the repository lock, so no live writer's temp file is removed.
-  public func removeLeftoverTempFiles() {
-    for (name, _) in (try? FileIO.listDirectory(tempDirectory)) ?? [] where name.hasPrefix(TempFile.prefix) {
-      unlink(tempDirectory + "/" + name)
+  /// Deletes temp files left by interrupted writers: those in `tmp/`, and
+  /// with `everywhere` those in the fan-out folders too (small objects are
+  /// written there; listing every folder is left to gc). Call only while
+  /// holding the repository lock, so no live writer's temp file is removed.
+  public func removeLeftoverTempFiles(everywhere: Bool = false) {
+    var folders = [tempDirectory]
+    if everywhere {
+      folders += ((try? FileIO.listDirectory(objectsDirectory)) ?? []).map { objectsDirectory + "/" + $0.name }
+    }
+    for folder in folders {
+      for (name, _) in (try? FileIO.listDirectory(folder)) ?? [] where name.hasPrefix(TempFile.prefix) {
+        unlink(folder + "/" + name)
+      }
     }
   }
 }

@@ -74,7 +74,8 @@ func text(_ count: Int) -> [UInt8] {
     #expect(!second.isNew)
     try cache.publish([second])
     #expect(try FileStat.of(path)! == before)
-    #expect(try FileIO.listDirectory(temp.root + "/cache/tmp")!.isEmpty)
+    #expect((try FileIO.listDirectory(temp.root + "/cache/tmp") ?? []).isEmpty)
+    #expect(try FileIO.listDirectory(Path.parent(of: path))!.allSatisfy { !$0.name.hasPrefix(TempFile.prefix) })
   }
 
   @Test func publishedObjectsAreReadOnly() throws {
