@@ -86,7 +86,11 @@ public struct YAMLReader {
 public enum YAMLText {
   /// `value` as a YAML scalar that reads back as the same string.
   public static func scalar(_ value: String) -> String {
-    if isPlainSafe(value) { return value }
+    isPlainSafe(value) ? value : doubleQuoted(value)
+  }
+
+  /// `value` as a double-quoted YAML (and JSON-compatible) string.
+  public static func doubleQuoted(_ value: String) -> String {
     var out = "\""
     for scalar in value.unicodeScalars {
       switch scalar {

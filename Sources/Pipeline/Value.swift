@@ -1,3 +1,4 @@
+import Formats
 import Yams
 
 /// A parameter or variable value as read from YAML, JSON or TOML.
@@ -99,19 +100,7 @@ public indirect enum Value: Equatable, Sendable, CustomStringConvertible {
   }
 }
 
-private func quoted(_ text: String) -> String {
-  var out = "\""
-  for scalar in text.unicodeScalars {
-    switch scalar {
-    case "\"": out += "\\\""
-    case "\\": out += "\\\\"
-    case "\n": out += "\\n"
-    case "\t": out += "\\t"
-    default: out.unicodeScalars.append(scalar)
-    }
-  }
-  return out + "\""
-}
+private func quoted(_ text: String) -> String { YAMLText.doubleQuoted(text) }
 
 extension String {
   /// `3.0` for a whole double, keeping it visibly a float.

@@ -53,9 +53,14 @@ let pipelineSteps: [(name: String, change: String, runs: Set<String>)] = [
 
 private func pipelineRepository(gitInit: Bool = true, lodeInit: Bool = true) throws -> TestRepo {
   let repo = try TestRepo(gitInit: gitInit, lodeInit: lodeInit)
+  try writePipelineInputs(repo)
+  return repo
+}
+
+/// The raw data and params the pipeline reads.
+private func writePipelineInputs(_ repo: TestRepo) throws {
   try repo.write("data/raw.csv", (1...20).map { "\($0),row\($0)" }.joined(separator: "\n") + "\n")
   try repo.write("params.yaml", "prepare:\n  split: 0.2\ntrain:\n  epochs: 10\n")
-  return repo
 }
 
 /// Stages lode ran, from its `stage: running, reason` lines.
@@ -209,8 +214,7 @@ let dvcBinary: String? = {
   @Test func statusCheckoutPushAndPullCoverPipelineOuts() throws {
     let shared = try SharedSetup()
     let a = try shared.clone()
-    try a.write("data/raw.csv", (1...20).map { "\($0),row\($0)" }.joined(separator: "\n") + "\n")
-    try a.write("params.yaml", "prepare:\n  split: 0.2\ntrain:\n  epochs: 10\n")
+    try writePipelineInputs(a)
     try a.write("lode.yaml", pipelineYAML)
     try a.lodeOK("add", "data/raw.csv")
     try a.lodeOK("repro")
@@ -281,8 +285,7 @@ let dvcBinary: String? = {
   @Test func pushAndPullCarryTheRunCacheToAnotherClone() throws {
     let shared = try SharedSetup()
     let a = try shared.clone()
-    try a.write("data/raw.csv", (1...20).map { "\($0),row\($0)" }.joined(separator: "\n") + "\n")
-    try a.write("params.yaml", "prepare:\n  split: 0.2\ntrain:\n  epochs: 10\n")
+    try writePipelineInputs(a)
     try a.write("lode.yaml", pipelineYAML)
     try a.lodeOK("add", "data/raw.csv")
     try a.lodeOK("repro")
