@@ -72,17 +72,19 @@ def make_data(root, scale, small_files):
     if not os.path.exists(model):
         log("generating the model (float32 weights)")
         rng = random.Random(1)
-        size = int(1024 * MiB * scale)
+        size = int(1024 * MiB * scale) // 4 * 4
+        # Weights like a trained model's: small values around zero, so the
+        # sign-and-exponent byte of each little-endian float32 takes few
+        # values while the mantissa bytes are noise. Nothing repeats.
+        exponents = [120, 121, 121, 122, 122, 122, 123, 123, 123, 123, 124, 124, 124, 125, 125, 126]
+        table = bytes((rng.random() < 0.5) << 7 | exponents[value % 16] >> 1 for value in range(256))
         with open(model, "wb") as out:
-            import array
-            block = array.array("f", (rng.gauss(0, 0.02) for _ in range(MiB // 4)))
             written = 0
             while written < size:
-                # Perturb the block so no two MiB are alike (no accidental dedup).
-                block[written // MiB % len(block)] += 1.0
-                data = block.tobytes()[: size - written]
-                out.write(data)
-                written += len(data)
+                block = bytearray(rng.randbytes(min(MiB, size - written)))
+                block[3::4] = block[3::4].translate(table)
+                out.write(block)
+                written += len(block)
     csv = os.path.join(root, "data.csv")
     if not os.path.exists(csv):
         log("generating the CSV")
@@ -105,6 +107,24 @@ def make_data(root, scale, small_files):
             with open(os.path.join(folder, f"f{index}.bin"), "wb") as out:
                 out.write(rng.randbytes(rng.randint(1024, 32 * 1024)))
     return model, csv, many
+
+
+# A small 3-stage pipeline whose stages take a fraction of a second.
+PIPELINE = """stages:
+  prepare:
+    cmd: head -n 20000 data.csv > sample.csv
+    deps: [data.csv]
+    outs: [sample.csv]
+  featurize:
+    cmd: cut -d, -f1,4 sample.csv > features.csv
+    deps: [sample.csv]
+    outs: [features.csv]
+  train:
+    cmd: sort -t, -k2 -g features.csv | head -n ${train.top} > model.txt
+    deps: [features.csv]
+    params: [train.top]
+    outs: [model.txt]
+"""
 
 
 class Tool:
@@ -150,6 +170,16 @@ def scenario(tool, data, work, remote, repeat_quick):
     step("status, 10 files modified", "status")
     step("add again", "add", "many")
     sh("git add -A && git commit -qm data", repo)
+    with open(os.path.join(repo, "params.yaml"), "w") as out:
+        out.write("train:\n  top: 100\n")
+    with open(os.path.join(repo, "dvc.yaml" if tool.name == "dvc" else "lode.yaml"), "w") as out:
+        out.write(PIPELINE)
+    step("repro, first run", "repro")
+    step("repro, nothing changed", "repro")
+    with open(os.path.join(repo, "params.yaml"), "w") as out:
+        out.write("train:\n  top: 200\n")
+    step("repro, one param changed", "repro")
+    sh("git add -A && git commit -qm pipeline", repo)
     run(tool.cmd("remote", "add", "-d", "storage", remote), repo)
     step("push to a local remote", "push")
     sh("git add -A && git commit -qm remote", repo)
