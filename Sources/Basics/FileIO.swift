@@ -129,9 +129,7 @@ public enum FileIO {
     defer { closedir(dir) }
     var names: [(String, UInt8)] = []
     while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-      }
+      let name = FileIO.name(of: entry)
       if name == "." || name == ".." { continue }
       names.append((name, entry.pointee.d_type))
     }
@@ -192,5 +190,15 @@ extension FileIO {
     } else {
       try removeFile(path)
     }
+  }
+}
+
+extension FileIO {
+  /// The name in a directory entry returned by `readdir`. Read in place: the
+  /// kernel's record can be shorter than `struct dirent`, so copying the
+  /// whole `d_name` array could read past the end of the buffer.
+  public static func name(of entry: UnsafeMutablePointer<dirent>) -> String {
+    let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+    return String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
   }
 }

@@ -122,21 +122,25 @@ public final class StatIndex: @unchecked Sendable {
 
   /// Decodes the index; nil on any damage (the index is then rebuilt).
   static func decode(_ bytes: [UInt8]) -> [String: Entry]? {
-    var reader = ByteReader(bytes)
-    guard reader.take(8) == magic, reader.uint32() == version, let count = reader.uint32() else { return nil }
-    var entries: [String: Entry] = [:]
-    entries.reserveCapacity(Int(count))
-    for _ in 0..<count {
-      guard let length = reader.uint32(), let keyBytes = reader.take(Int(length)),
-        let size = reader.uint64(), let mtime = reader.uint64(), let ctime = reader.uint64(),
-        let inode = reader.uint64(), let verifiedAt = reader.uint64(), let hex = reader.take(64),
-        let id = try? ObjectID(validating: String(decoding: hex, as: UTF8.self))
-      else { return nil }
-      entries[String(decoding: keyBytes, as: UTF8.self)] = Entry(
-        size: Int64(bitPattern: size), mtime: Int64(bitPattern: mtime), ctime: Int64(bitPattern: ctime),
-        inode: inode, verifiedAt: Int64(bitPattern: verifiedAt), id: id)
+    bytes.withUnsafeBytes { raw -> [String: Entry]? in
+      var reader = ByteReader(raw)
+      guard reader.bytes(8).map(Array.init) == magic, reader.uint32() == version, let count = reader.uint32() else {
+        return nil
+      }
+      var entries: [String: Entry] = [:]
+      entries.reserveCapacity(Int(min(count, 1 << 24)))
+      for _ in 0..<count {
+        guard let length = reader.uint32(), let keyBytes = reader.bytes(Int(length)),
+          let size = reader.uint64(), let mtime = reader.uint64(), let ctime = reader.uint64(),
+          let inode = reader.uint64(), let verifiedAt = reader.uint64(), let hex = reader.bytes(64),
+          let id = try? ObjectID(validating: String(decoding: hex, as: UTF8.self))
+        else { return nil }
+        entries[String(decoding: keyBytes, as: UTF8.self)] = Entry(
+          size: Int64(bitPattern: size), mtime: Int64(bitPattern: mtime), ctime: Int64(bitPattern: ctime),
+          inode: inode, verifiedAt: Int64(bitPattern: verifiedAt), id: id)
+      }
+      return entries
     }
-    return entries
   }
 
   private static func append<T: FixedWidthInteger>(_ out: inout [UInt8], _ value: T) {
@@ -144,24 +148,24 @@ public final class StatIndex: @unchecked Sendable {
   }
 }
 
-/// Reads little-endian integers and byte runs from a buffer, failing soft.
+/// Reads little-endian integers and byte runs from a buffer in place, failing soft.
 struct ByteReader {
-  private let bytes: [UInt8]
+  private let raw: UnsafeRawBufferPointer
   private var offset = 0
 
-  init(_ bytes: [UInt8]) { self.bytes = bytes }
+  init(_ raw: UnsafeRawBufferPointer) { self.raw = raw }
 
-  mutating func take(_ count: Int) -> [UInt8]? {
-    guard count >= 0, bytes.count - offset >= count else { return nil }
+  mutating func bytes(_ count: Int) -> UnsafeRawBufferPointer? {
+    guard count >= 0, raw.count - offset >= count else { return nil }
     defer { offset += count }
-    return Array(bytes[offset..<offset + count])
+    return UnsafeRawBufferPointer(rebasing: raw[offset..<offset + count])
   }
 
   mutating func uint32() -> UInt32? {
-    take(4).map { $0.reversed().reduce(0) { $0 << 8 | UInt32($1) } }
+    bytes(4).map { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) }
   }
 
   mutating func uint64() -> UInt64? {
-    take(8).map { $0.reversed().reduce(0) { $0 << 8 | UInt64($1) } }
+    bytes(8).map { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
   }
 }

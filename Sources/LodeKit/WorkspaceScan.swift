@@ -34,9 +34,7 @@ enum WorkspaceScan {
     defer { closedir(dir) }
     var folders: [String] = []
     while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-      }
+      let name = FileIO.name(of: entry)
       if name == "." || name == ".." { continue }
       let path = relative.isEmpty ? name : relative + "/" + name
       guard let stat = try FileStat.of(name, in: fd, path: absolute + "/" + name) else { continue }

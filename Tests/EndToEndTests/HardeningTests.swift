@@ -68,7 +68,7 @@ import Testing
       #expect(process.terminationStatus == 0)
     }
     for index in 0..<4 { #expect(repo.exists("set\(index).lode")) }
-    #expect(try repo.read(".gitignore") .split(separator: "\n").sorted() == ["/set0", "/set1", "/set2", "/set3"])
+    #expect(try repo.read(".gitignore").split(separator: "\n").sorted() == ["/set0", "/set1", "/set2", "/set3"])
     #expect(try repo.lodeOK("status").stdout == "Data and pointers are up to date.\n")
     #expect(try repo.lodeOK("fsck").stdout.contains(", 0 damaged"))
   }

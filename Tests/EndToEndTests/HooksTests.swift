@@ -78,6 +78,32 @@ private let hooksFolder = URL(fileURLWithPath: #filePath).deletingLastPathCompon
     #expect(try repo.read("a.csv") == "unsaved work\n")
   }
 
+  @Test func checkoutHookStaysQuietForFileCheckoutsAndRebases() throws {
+    let repo = try TestRepo()
+    try repo.lodeOK("install")
+    try repo.write("a.csv", "v1\n")
+    try repo.write("notes.txt", "n1\n")
+    try repo.lodeOK("add", "a.csv")
+    try repo.git("add", "notes.txt")
+    try repo.gitWithLode("commit", "-qm", "v1")
+    try repo.gitWithLode("checkout", "-q", "-b", "topic")
+    try repo.write("a.csv", "v2\n")
+    try repo.lodeOK("commit")
+    try repo.gitWithLode("commit", "-qam", "v2")
+    try repo.gitWithLode("checkout", "-q", "main")
+    try repo.write("notes.txt", "n2\n")
+    try repo.gitWithLode("commit", "-qam", "notes")
+    // A file checkout (flag 0) leaves the data alone.
+    try repo.write("notes.txt", "scratch\n")
+    let fileCheckout = try repo.gitWithLode("checkout", "topic", "--", "notes.txt")
+    #expect(!fileCheckout.stderr.contains("lode:"), "\(fileCheckout.stderr)")
+    // Each step of a rebase checks out commits: the hook stays out of it.
+    try repo.gitWithLode("checkout", "-q", "topic")
+    let rebase = try repo.gitWithLode("rebase", "main")
+    #expect(rebase.status == 0, "\(rebase.output)")
+    #expect(!rebase.stderr.contains("lode:"), "\(rebase.stderr)")
+  }
+
   @Test func gitPushUploadsTheDataAndFailsWhenTheUploadFails() throws {
     let shared = try SharedSetup()
     let a = try shared.clone()
