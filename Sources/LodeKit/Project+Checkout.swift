@@ -82,7 +82,7 @@ extension Project {
 
   private func planDirectory(_ path: TrackedPath, force: Bool, into plan: inout CheckoutPlan) throws {
     guard let tree = try cachedTree(path.out.id) else {
-      plan.missing.append(path.dataPath)
+      plan.missing.append("\(path.dataPath) (tree \(path.out.id.short))")
       return
     }
     let stat = try FileStat.of(absolute(path.dataPath))
@@ -92,7 +92,7 @@ extension Project {
     if stat == nil { plan.folders.append(path.dataPath) }
     let present = stat == nil ? [:] : try compare(tree, dataPath: path.dataPath).present
     let absent = missingObjects(tree.entries.map(\.id))
-    if !absent.isEmpty { plan.missing.append(path.dataPath) }
+    if let first = absent.first { plan.missing.append("\(path.dataPath) (object \(first.short))") }
     let absentSet = Set(absent)
     var listed = Set<String>()
     for entry in tree.entries {
@@ -135,6 +135,6 @@ struct CheckoutPlan {
   var missing: [String] = []
 
   mutating func add(_ write: FileWrite, available: Bool, tracked: String) {
-    if available { writes.append(write) } else { missing.append(tracked) }
+    if available { writes.append(write) } else { missing.append("\(tracked) (object \(write.id.short))") }
   }
 }
