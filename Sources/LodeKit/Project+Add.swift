@@ -137,16 +137,24 @@ extension Project {
     defer { progress.finish() }
     let stored = Locked([Workspace.StoredFile?](repeating: nil, count: files.count))
     let workspace = self.workspace
-    try parallelForEach(files.count) { index in
-      let file = files[index]
-      let result = try workspace.storeFile(
-        key: Path.join(dataPath, file.path), relative: file.path, knownStat: file.stat)
-      stored.withLock { $0[index] = result }
-      progress.advance(bytes: file.stat.size)
+    do {
+      try parallelForEach(files.count) { index in
+        let file = files[index]
+        let result = try workspace.storeFile(
+          key: Path.join(dataPath, file.path), relative: file.path, knownStat: file.stat)
+        stored.withLock { $0[index] = result }
+        progress.advance(bytes: file.stat.size)
+      }
+    } catch {
+      cache.discard(stored.withLock { $0.compactMap { $0?.pending } })
+      throw error
     }
     let all = stored.withLock { $0.compactMap { $0 } }
     let pending = all.compactMap(\.pending)
-    try cache.publish(pending)
+    do { try cache.publish(pending) } catch {
+      cache.discard(pending)
+      throw error
+    }
     for file in all { file.remember(in: statIndex) }
     let tree = Tree(entries: all.map(\.entry))
     let treeObject = try cache.write(bytes: tree.encoded())

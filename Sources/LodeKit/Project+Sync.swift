@@ -143,6 +143,27 @@ extension Project {
     let progress = Progress("fetching", totalItems: available.count)
     defer { progress.finish() }
     let received = Locked((pending: [PendingObject](), bytes: Int64(0), corrupt: [String]()))
+    do {
+      try receiveAll(available, index: index, from: remote, workers: workers, into: received, progress: progress)
+    } catch {
+      cache.discard(received.withLock { $0.pending })
+      throw error
+    }
+    let (pending, bytes, corrupt) = received.withLock { ($0.pending, $0.bytes, $0.corrupt) }
+    do { try cache.publish(pending) } catch {
+      cache.discard(pending)
+      throw error
+    }
+    result.transferred += pending.count
+    result.transferredBytes += bytes
+    result.corrupt += corrupt.sorted()
+  }
+
+  private func receiveAll(
+    _ available: [ObjectID], index: RemoteIndex, from remote: Remote, workers: Int,
+    into received: Locked<(pending: [PendingObject], bytes: Int64, corrupt: [String])>, progress: Progress
+  ) throws {
+    let cache = self.cache
     try parallelForEach(available.count, workers: workers) { position in
       let id = available[position]
       let codec = index.codecs[id]!
@@ -164,11 +185,6 @@ extension Project {
         received.withLock { $0.corrupt.append(error.message) }
       }
     }
-    let (pending, bytes, corrupt) = received.withLock { ($0.pending, $0.bytes, $0.corrupt) }
-    try cache.publish(pending)
-    result.transferred += pending.count
-    result.transferredBytes += bytes
-    result.corrupt += corrupt.sorted()
   }
 
   /// Fetches, then checks out the workspace's tracked paths in scope.

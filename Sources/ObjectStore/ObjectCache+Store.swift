@@ -165,6 +165,12 @@ extension ObjectCache {
     }
   }
 
+  /// Deletes the temp files of objects that will not be published (a batch
+  /// that failed part-way), so a failure leaves nothing behind.
+  public func discard(_ objects: [PendingObject]) {
+    for object in objects { if let temp = object.tempPath { unlink(temp) } }
+  }
+
   /// Picks the codec for content whose first bytes are `sample`: the
   /// policy's codec when a trial compression of the sample shrinks it enough.
   func chooseCodec(sample: UnsafeRawBufferPointer, context: CodecContext) throws -> Codec {
