@@ -4,7 +4,7 @@ SWIFT ?= swift
 APT_PACKAGES := git time pkg-config libgit2-dev zlib1g-dev libzstd-dev libssl-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release test lint demo bench clean
+.PHONY: deps build release test lint demo bench fuzz clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -29,6 +29,23 @@ lint:
 
 demo: build
 	scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/lode"
+
+# libFuzzer on every parser of untrusted input, FUZZ_TIME seconds each
+# (Tests/FuzzSeeds/TARGET seeds each corpus; crashes land in .build-fuzz/).
+FUZZ_TIME ?= 60
+FUZZ_TARGETS := pointer tree lockfile pipeline params config object
+fuzz: deps
+	$(SWIFT) build --scratch-path .build-fuzz --product lode-fuzz \
+	  -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library -Xswiftc -DFUZZING
+	@for target in $(FUZZ_TARGETS); do \
+	  mkdir -p .build-fuzz/corpus/$$target .build-fuzz/crashes; \
+	  echo "fuzzing $$target for $(FUZZ_TIME) s"; \
+	  LODE_FUZZ_TARGET=$$target .build-fuzz/debug/lode-fuzz -max_total_time=$(FUZZ_TIME) \
+	    -rss_limit_mb=2048 -timeout=10 -max_len=65536 -artifact_prefix=.build-fuzz/crashes/$$target- \
+	    .build-fuzz/corpus/$$target Tests/FuzzSeeds/$$target > .build-fuzz/$$target.log 2>&1 \
+	    || { tail -n 40 .build-fuzz/$$target.log; echo "fuzz target $$target failed: input in .build-fuzz/crashes/"; exit 1; }; \
+	  tail -n 1 .build-fuzz/$$target.log; \
+	done
 
 # lode and DVC side by side (installs DVC into bench/.venv). BENCH_ARGS=--scale 0.1 for a quick run.
 bench: release

@@ -6,7 +6,9 @@ import PackageDescription
 let package = Package(
   name: "lode",
   products: [
-    .executable(name: "lode", targets: ["lode"])
+    .executable(name: "lode", targets: ["lode"]),
+    // Fuzz targets for the parsers (`make fuzz`); without the fuzzer it replays inputs.
+    .executable(name: "lode-fuzz", targets: ["LodeFuzz"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -15,6 +17,9 @@ let package = Package(
   targets: [
     // The three-line entry point; the command tree lives in LodeCLI.
     .executableTarget(name: "lode", dependencies: ["LodeCLI"]),
+    // libFuzzer entry points for every parser of untrusted input (docs/guarantees.md).
+    .executableTarget(
+      name: "LodeFuzz", dependencies: ["LodeKit", "Pipeline", "Formats", "ObjectStore", "GitBridge", "Basics"]),
     // Argument parsing, rendering, exit codes: the only ArgumentParser user.
     .target(
       name: "LodeCLI",

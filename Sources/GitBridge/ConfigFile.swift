@@ -28,7 +28,7 @@ public final class ConfigFile {
     try check(code, "read \(key)")
     guard let entry else { return nil }
     defer { git_config_entry_free(entry) }
-    return String(cString: entry.pointee.value)
+    return Self.value(of: entry)
   }
 
   /// `key` as a git boolean (`true/yes/on/1`, `false/no/off/0`), or nil.
@@ -55,9 +55,16 @@ public final class ConfigFile {
     var out: [(String, String)] = []
     var entry: UnsafeMutablePointer<git_config_entry>?
     while git_config_next(&entry, iterator) == 0, let entry {
-      out.append((String(cString: entry.pointee.name), String(cString: entry.pointee.value)))
+      out.append((String(cString: entry.pointee.name), Self.value(of: entry)))
     }
     return out
+  }
+
+  /// An entry's value. A key written without `=` has none: git reads it as
+  /// the boolean true (found by fuzzing: it is a NULL pointer in libgit2).
+  private static func value(of entry: UnsafeMutablePointer<git_config_entry>) -> String {
+    let value: UnsafePointer<CChar>? = entry.pointee.value
+    return value.map { String(cString: $0) } ?? "true"
   }
 
   /// Sets `key` to `value` in the single file at `path` (created if

@@ -12,7 +12,8 @@ extension GitRepository {
     var entry: UnsafeMutablePointer<git_config_entry>?
     if git_config_get_entry(&entry, config, "core.hookspath") == 0, let entry {
       defer { git_config_entry_free(entry) }
-      var path = String(cString: entry.pointee.value)
+      let value: UnsafePointer<CChar>? = entry.pointee.value
+      var path = value.map { String(cString: $0) } ?? ""
       if path.hasPrefix("~/"), let home = getenv("HOME") { path = String(cString: home) + path.dropFirst(1) }
       return Path.normalize(path, against: workTree)
     }

@@ -86,6 +86,15 @@ import Testing
     try repo.lodeOK("add", "a.csv")
   }
 
+  /// Found by fuzzing: a key with no `=` has no value in libgit2 (a NULL);
+  /// git reads it as the boolean true.
+  @Test func aConfigKeyWithoutAValueReadsAsTrue() throws {
+    let repo = try TestRepo()
+    try repo.write(".lode/config", "[core]\n\tautostage\n\tstrictHooks\n")
+    #expect(try repo.lodeOK("config", "--list").stdout == "core.autostage=true\ncore.stricthooks=true\n")
+    #expect(try repo.lodeOK("status").stdout == "No tracked paths.\n")
+  }
+
   @Test func badConfigValuesAreRefused() throws {
     let repo = try TestRepo()
     let result = try repo.lode("config", "cache.compression", "lzma")
