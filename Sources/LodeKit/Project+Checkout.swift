@@ -27,6 +27,10 @@ extension Project {
 
   /// Plans and carries out a checkout of `tracked` (the caller holds the lock).
   func apply(_ tracked: [TrackedPath], force: Bool) throws -> CheckoutResult {
+    // Temp files a killed checkout left beside tracked files go first.
+    for folder in Set(tracked.map { Path.parent(of: $0.dataPath) }) {
+      WorkspaceScan.removeLeftovers(in: absolute(folder))
+    }
     var plan = CheckoutPlan()
     for path in tracked {
       switch path.out.kind {
@@ -90,7 +94,7 @@ extension Project {
       throw LodeKitError.unsafeWorkspace(path: path.dataPath, detail: "it is not a directory")
     }
     if stat == nil { plan.folders.append(path.dataPath) }
-    let present = stat == nil ? [:] : try compare(tree, dataPath: path.dataPath).present
+    let present = stat == nil ? [:] : try compare(tree, dataPath: path.dataPath, removeLeftovers: true).present
     let absent = missingObjects(tree.entries.map(\.id))
     if let first = absent.first { plan.missing.append("\(path.dataPath) (object \(first.short))") }
     let absentSet = Set(absent)

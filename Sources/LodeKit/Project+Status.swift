@@ -85,8 +85,9 @@ extension Project {
 
   /// The differences between `tree` and the workspace directory at `dataPath`,
   /// plus the workspace files with their ids (for checkout's plan).
-  func compare(_ tree: Tree, dataPath: String) throws -> DirectoryComparison {
-    let files = try WorkspaceScan.files(in: absolute(dataPath), displayPrefix: dataPath)
+  func compare(_ tree: Tree, dataPath: String, removeLeftovers: Bool = false) throws -> DirectoryComparison {
+    let files = try WorkspaceScan.files(
+      in: absolute(dataPath), displayPrefix: dataPath, removeLeftovers: removeLeftovers)
     let ids = try workspace.currentIDs(keys: files.map { Path.join(dataPath, $0.path) }, stats: files.map(\.stat))
     var wanted: [String: TreeEntry] = [:]
     for entry in tree.entries { wanted[entry.path.string] = entry }

@@ -9,19 +9,32 @@ struct ScannedFile: Sendable {
 
 /// Lists the regular files under a directory, recursively. Symlinks and
 /// special files are refused (docs/commands.md, "symlinks"): following a
-/// link could read or, at checkout, write outside the repository.
+/// link could read or, at checkout, write outside the repository. lode's
+/// own temp files (`.lode-tmp-*`, left by a killed checkout) are never
+/// data: they are skipped, or deleted with `removeLeftovers` (only under
+/// the repository lock, when no lode can be writing them).
 enum WorkspaceScan {
-  static func files(in directory: String, displayPrefix: String) throws -> [ScannedFile] {
+  static func files(in directory: String, displayPrefix: String, removeLeftovers: Bool = false) throws
+    -> [ScannedFile]
+  {
     var found: [ScannedFile] = []
-    try scan(directory, relative: "", displayPrefix: displayPrefix, into: &found)
+    try scan(directory, relative: "", displayPrefix: displayPrefix, removeLeftovers: removeLeftovers, into: &found)
     return found
+  }
+
+  /// Deletes lode's leftover temp files directly in `directory` (call under the lock).
+  static func removeLeftovers(in directory: String) {
+    for (name, _) in (try? FileIO.listDirectory(directory)) ?? [] where name.hasPrefix(TempFile.prefix) {
+      unlink(directory + "/" + name)
+    }
   }
 
   /// Lists one folder through its descriptor (`fstatat` per name, no path
   /// walks), then descends into its subfolders.
-  private static func scan(_ absolute: String, relative: String, displayPrefix: String, into found: inout [ScannedFile])
-    throws
-  {
+  private static func scan(
+    _ absolute: String, relative: String, displayPrefix: String, removeLeftovers: Bool,
+    into found: inout [ScannedFile]
+  ) throws {
     let fd = open(absolute, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
     if fd < 0 {
       if errno == ENOENT { return }
@@ -36,6 +49,10 @@ enum WorkspaceScan {
     while let entry = readdir(dir) {
       let name = FileIO.name(of: entry)
       if name == "." || name == ".." { continue }
+      if name.hasPrefix(TempFile.prefix) {
+        if removeLeftovers { unlinkat(fd, name, 0) }
+        continue
+      }
       let path = relative.isEmpty ? name : relative + "/" + name
       guard let stat = try FileStat.of(name, in: fd, path: absolute + "/" + name) else { continue }
       switch stat.kind {
@@ -50,7 +67,7 @@ enum WorkspaceScan {
     for folder in folders {
       try scan(
         absolute + "/" + folder, relative: relative.isEmpty ? folder : relative + "/" + folder,
-        displayPrefix: displayPrefix, into: &found)
+        displayPrefix: displayPrefix, removeLeftovers: removeLeftovers, into: &found)
     }
   }
 }
