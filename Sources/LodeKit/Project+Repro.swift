@@ -105,7 +105,10 @@ extension Project {
           gitignores.formUnion(try ignoreOuts(stage))
           done.insert(name)
         case .run:
-          for output in stage.outputs where !output.persist { try FileIO.removeTree(absolute(output.path)) }
+          for output in stage.outputs where !output.persist {
+            try checkNoSymlinkAbove(output.path)
+            try FileIO.removeTree(absolute(output.path))
+          }
           running[name] = RunningStage(stage: stage, inputs: inputs)
           let prefix = options.jobs > 1
           DispatchQueue.global().async {
@@ -222,6 +225,7 @@ extension Project {
   /// can then restore them all) and describes them for the lock.
   private func recordOuts(_ stage: Stage) throws -> [LockedPath] {
     try stage.outputs.map { output in
+      try checkNoSymlinkAbove(output.path)
       guard let stat = try FileStat.of(absolute(output.path)) else {
         throw PipelineError.outNotProduced(stage: stage.name, path: output.path)
       }
@@ -230,6 +234,18 @@ extension Project {
       return LockedPath(
         path: output.path, kind: out.kind == .dir ? .dir : .file, id: out.id, size: out.size,
         fileCount: out.fileCount, cached: output.cache)
+    }
+  }
+
+  /// Refuses a path below a symlinked folder: deleting or reading an out
+  /// through one would touch files outside the repository.
+  func checkNoSymlinkAbove(_ path: String) throws {
+    var folder = ""
+    for part in path.split(separator: "/").dropLast() {
+      folder = Path.join(folder, String(part))
+      if try FileStat.of(absolute(folder))?.kind == .symlink {
+        throw LodeKitError.unsafeWorkspace(path: folder, detail: "it is a symlink, and lode never writes through one")
+      }
     }
   }
 

@@ -67,6 +67,49 @@ import Testing
 }
 
 @Suite struct ConcurrencyTests {
+  /// add, commit, repro and gc started together: each waits its turn for
+  /// the lock (or fails with the lock message); no update is lost.
+  @Test func mixedWritersAllLandOrFailWithTheLockMessage() throws {
+    let repo = try TestRepo()
+    try repo.write("tracked/a.bin", TestRepo.noise(count: 4 << 20, seed: 1))
+    try repo.lodeOK("add", "tracked")
+    try repo.write("tracked/a.bin", TestRepo.noise(count: 4 << 20, seed: 2))
+    try repo.write("fresh/b.bin", TestRepo.noise(count: 8 << 20, seed: 3))
+    try repo.write(
+      "lode.yaml",
+      "stages:\n  sum:\n    cmd: sha256sum fresh/b.bin > sum.txt\n    deps: [fresh/b.bin]\n    outs: [sum.txt]\n")
+    let commands = [["add", "fresh"], ["commit", "tracked"], ["repro"], ["gc"]]
+    let processes = try commands.map { arguments -> (Process, String) in
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: lodeBinary)
+      process.arguments = arguments
+      process.currentDirectoryURL = URL(fileURLWithPath: repo.root)
+      let errors = NSTemporaryDirectory() + "lode-mixed-\(UUID().uuidString)"
+      _ = FileManager.default.createFile(atPath: errors, contents: nil)
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
+      try process.run()
+      return (process, errors)
+    }
+    for (index, (process, errors)) in processes.enumerated() {
+      process.waitUntilExit()
+      let stderr = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+      if process.terminationStatus != 0 {
+        // A stage's dep may not exist yet when repro runs first; anything else must be the lock.
+        #expect(
+          stderr.contains("the repository is busy") || stderr.contains("dependency fresh/b.bin"),
+          "\(commands[index]): \(stderr)")
+        try repo.lodeOK(commands[index][0], commands[index].count > 1 ? commands[index][1] : "--force")
+      }
+    }
+    try repo.lodeOK("repro")
+    #expect(repo.exists("fresh.lode"), "add lost")
+    // Clean status means the commit of tracked/ landed too (its content changed).
+    #expect(try repo.read("sum.txt").contains("fresh/b.bin"))
+    #expect(try repo.lodeOK("status").stdout == "Data and pointers are up to date.\n")
+    #expect(try repo.lodeOK("fsck").stdout.contains(", 0 damaged"))
+  }
+
   /// Several writers at once: each waits for the lock and succeeds; nothing is lost.
   @Test func concurrentAddsAndCommitsAllLand() throws {
     let repo = try TestRepo()
@@ -89,5 +132,68 @@ import Testing
     #expect(try repo.read(".gitignore").split(separator: "\n").sorted() == ["/set0", "/set1", "/set2", "/set3"])
     #expect(try repo.lodeOK("status").stdout == "Data and pointers are up to date.\n")
     #expect(try repo.lodeOK("fsck").stdout.contains(", 0 damaged"))
+  }
+}
+
+@Suite struct HostileWorkspaceTests {
+  /// A folder inside the repository replaced by a symlink to a folder outside it.
+  private func plant(_ repo: TestRepo, at folder: String) throws -> TestRepo {
+    let outside = try TestRepo(gitInit: false, lodeInit: false)
+    try outside.write("precious.txt", "must survive\n")
+    try outside.write("out.bin", "outside out\n")
+    try repo.sh("rm -rf \(folder) && ln -s \(outside.root) \(folder)")
+    return outside
+  }
+
+  @Test func reproNeverDeletesOrReadsThroughASymlinkedFolder() throws {
+    let repo = try TestRepo()
+    try repo.write(
+      "lode.yaml",
+      "stages:\n  make:\n    cmd: mkdir -p build && echo built > build/out.bin\n    outs: [build/out.bin]\n")
+    try repo.lodeOK("repro")
+    let outside = try plant(repo, at: "build")
+    let result = try repo.lode("repro", "--force")
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("refusing to write build: it is a symlink"), "\(result.stderr)")
+    #expect(try outside.read("out.bin") == "outside out\n")
+    #expect(try outside.read("precious.txt") == "must survive\n")
+  }
+
+  @Test func pullNeverWritesThroughASymlinkedFolder() throws {
+    let shared = try SharedSetup()
+    let a = try shared.clone()
+    try a.write("data/sub/a.bin", "from the remote\n")
+    try a.lodeOK("add", "data")
+    try a.lodeOK("push")
+    try a.git("commit", "-qm", "data")
+    try a.git("push", "-q", "origin", "main")
+    let b = try shared.clone()
+    try b.sh("mkdir -p data")
+    let outside = try plant(b, at: "data/sub")
+    let pull = try b.lode("pull", "--force")
+    #expect(pull.status == 1)
+    #expect(pull.stderr.contains("symlink"), "\(pull.stderr)")
+    #expect(!outside.exists("a.bin"))
+    #expect(try outside.read("precious.txt") == "must survive\n")
+  }
+
+  @Test func anUnreadableFileIsAClearErrorAndNothingIsRecorded() throws {
+    let repo = try TestRepo()
+    try repo.write("secret.bin", "no entry\n")
+    try repo.sh("chmod 000 secret.bin")
+    let add: RunResult
+    if getuid() == 0 {
+      // Root reads anything: run lode as user nobody on a repository it owns.
+      try repo.sh("chmod 755 \(repo.root) && chown -R 65534:65534 \(repo.root)")
+      add = try run(
+        "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", lodeBinary, "add", "secret.bin"],
+        in: repo.root, environment: ["HOME": repo.root])
+    } else {
+      add = try repo.lode("add", "secret.bin")
+    }
+    #expect(add.status == 1)
+    #expect(add.stderr.contains("secret.bin': Permission denied"), "\(add.stderr)")
+    #expect(add.stderr.contains("hint: check the permissions"))
+    #expect(!repo.exists("secret.bin.lode"))
   }
 }
