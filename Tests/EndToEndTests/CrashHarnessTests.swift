@@ -12,16 +12,7 @@ private struct SeededRandom {
 
 /// Starts lode with `arguments` in `repo` and SIGKILLs it after `micros` µs.
 private func killLode(_ arguments: [String], in directory: String, after micros: UInt64) throws {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: lodeBinary)
-  process.arguments = arguments
-  process.currentDirectoryURL = URL(fileURLWithPath: directory)
-  process.standardOutput = FileHandle.nullDevice
-  process.standardError = FileHandle.nullDevice
-  var environment = ProcessInfo.processInfo.environment
-  environment["LODE_NO_PROGRESS"] = "1"
-  process.environment = environment
-  try process.run()
+  let process = try startLode(arguments, in: directory)
   usleep(UInt32(micros))
   kill(process.processIdentifier, SIGKILL)
   process.waitUntilExit()

@@ -10,13 +10,7 @@ import Testing
     let repo = try TestRepo()
     try repo.write("big.bin", TestRepo.noise(count: 200 << 20, seed: 11))
     try repo.write("big.csv", String(repeating: "1,2,3,4,5,6,7,8,9\n", count: 4 << 20))
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: lodeBinary)
-    process.arguments = ["add", "big.csv", "big.bin"]
-    process.currentDirectoryURL = URL(fileURLWithPath: repo.root)
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
+    let process = try startLode(["add", "big.csv", "big.bin"], in: repo.root)
     usleep(UInt32(delay * 1_000_000))
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()

@@ -58,13 +58,7 @@ import Testing
     try repo.lodeOK("add", "first.bin")
     for index in 0..<2000 { try repo.write("many/f\(index)", String(repeating: "row \(index)\n", count: 50)) }
     try repo.write("big.bin", TestRepo.noise(count: 60 << 20, seed: 3))
-    let add = Process()
-    add.executableURL = URL(fileURLWithPath: lodeBinary)
-    add.arguments = ["add", "big.bin", "many"]
-    add.currentDirectoryURL = URL(fileURLWithPath: repo.root)
-    add.standardOutput = FileHandle.nullDevice
-    add.standardError = FileHandle.nullDevice
-    try add.run()
+    let add = try startLode(["add", "big.bin", "many"], in: repo.root)
     var gcRuns = 0
     while add.isRunning && gcRuns < 20 {
       let gc = try repo.lode("gc")

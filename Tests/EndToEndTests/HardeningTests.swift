@@ -115,13 +115,7 @@ import Testing
     let repo = try TestRepo()
     for index in 0..<4 { try repo.write("set\(index)/f.bin", TestRepo.noise(count: 8 << 20, seed: UInt64(index))) }
     let processes = try (0..<4).map { index -> Process in
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: lodeBinary)
-      process.arguments = ["add", "set\(index)"]
-      process.currentDirectoryURL = URL(fileURLWithPath: repo.root)
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try process.run()
+      let process = try startLode(["add", "set\(index)"], in: repo.root)
       return process
     }
     for process in processes {

@@ -72,13 +72,7 @@ final class SharedSetup {
       try repo.lodeOK("add", "set", "big.bin")
     }
     let processes = try repos.map { repo in
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: lodeBinary)
-      process.arguments = ["push", "-j", "8"]
-      process.currentDirectoryURL = URL(fileURLWithPath: repo.root)
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try process.run()
+      let process = try startLode(["push", "-j", "8"], in: repo.root)
       return process
     }
     for process in processes {
@@ -210,13 +204,7 @@ final class SharedSetup {
     try a.lodeOK("add", "many", "big.bin")
     try a.git("commit", "-qm", "data")
     try a.git("push", "-q", "origin", "main")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: lodeBinary)
-    process.arguments = ["push", "-j", "2"]
-    process.currentDirectoryURL = URL(fileURLWithPath: a.root)
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
+    let process = try startLode(["push", "-j", "2"], in: a.root)
     usleep(300_000)
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()

@@ -59,6 +59,21 @@ func run(
     stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
 }
 
+/// Starts the built lode in `directory` without waiting for it; its output is discarded.
+func startLode(_ arguments: [String], in directory: String) throws -> Process {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: lodeBinary)
+  process.arguments = arguments
+  process.currentDirectoryURL = URL(fileURLWithPath: directory)
+  process.standardOutput = FileHandle.nullDevice
+  process.standardError = FileHandle.nullDevice
+  var environment = ProcessInfo.processInfo.environment
+  environment["LODE_NO_PROGRESS"] = "1"
+  process.environment = environment
+  try process.run()
+  return process
+}
+
 /// A temporary real git repository, deleted when the test ends.
 final class TestRepo {
   let root: String
