@@ -4,7 +4,7 @@ SWIFT ?= swift
 APT_PACKAGES := git time pkg-config libgit2-dev zlib1g-dev libzstd-dev libssl-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release test lint demo bench fuzz clean
+.PHONY: deps build release test lint demo bench fuzz stress clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -29,6 +29,12 @@ lint:
 
 demo: build
 	scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/lode"
+
+# The crash harness at full strength: 30 rounds, 210 SIGKILLs across add,
+# commit, checkout, gc, repro, push and pull (make test runs 3 rounds).
+stress: deps
+	$(SWIFT) build --build-tests
+	LODE_STRESS_ROUNDS=30 $(SWIFT) test --filter CrashHarnessTests
 
 # libFuzzer on every parser of untrusted input, FUZZ_TIME seconds each
 # (Tests/FuzzSeeds/TARGET seeds each corpus; crashes land in .build-fuzz/).

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Testing
 
@@ -13,6 +14,7 @@ private struct SeededRandom {
 /// Starts lode with `arguments` in `repo` and SIGKILLs it after `micros` µs.
 private func killLode(_ arguments: [String], in directory: String, after micros: UInt64) throws {
   let process = try startLode(arguments, in: directory)
+  kills.withLock { $0 += 1 }
   usleep(UInt32(micros))
   kill(process.processIdentifier, SIGKILL)
   process.waitUntilExit()
@@ -37,7 +39,12 @@ private func expectWholeVersions(_ repo: TestRepo, _ folder: String, allowed: Se
   #expect(strays.isEmpty, "\(context): \(strays.count) files are neither their old nor their new version")
 }
 
-@Suite struct CrashHarnessTests {
+/// Rounds of each scenario: a few in `make test`, many in `make stress`
+/// (LODE_STRESS_ROUNDS=30: 7 kills a round, 210 in all).
+private let rounds = Int(ProcessInfo.processInfo.environment["LODE_STRESS_ROUNDS"] ?? "") ?? 3
+private let kills = Locked(0)
+
+@Suite(.serialized) struct CrashHarnessTests {
   static let seed: UInt64 = 20_261_130
 
   private func dataset(_ repo: TestRepo, version: Int) throws -> Set<String> {
@@ -54,7 +61,7 @@ private func expectWholeVersions(_ repo: TestRepo, _ folder: String, allowed: Se
 
   @Test func killsDuringAddCommitCheckoutAndGcLeaveAConsistentRepository() throws {
     var random = SeededRandom(state: Self.seed)
-    for round in 0..<4 {
+    for round in 0..<rounds {
       let repo = try TestRepo()
       let v1 = try dataset(repo, version: 1)
       try killLode(["add", "data"], in: repo.root, after: 20_000 + random.next(below: 300_000))
@@ -90,7 +97,7 @@ private func expectWholeVersions(_ repo: TestRepo, _ folder: String, allowed: Se
 
   @Test func killsDuringPushPullAndReproAreCompletedByARerun() throws {
     var random = SeededRandom(state: Self.seed + 1)
-    for round in 0..<3 {
+    for round in 0..<rounds {
       let shared = try SharedSetup()
       let a = try shared.clone()
       let v1 = try dataset(a, version: 1)
@@ -117,5 +124,6 @@ private func expectWholeVersions(_ repo: TestRepo, _ folder: String, allowed: Se
       #expect(try b.sha256sum("copy.bin") == (try a.sha256sum("data/big.bin")))
       #expect(try b.lodeOK("status").stdout == "Data and pointers are up to date.\n")
     }
+    print("crash harness: \(kills.withLock { $0 }) kills so far, every invariant held")
   }
 }

@@ -135,4 +135,14 @@ func text(_ count: Int) -> [UInt8] {
     #expect(ObjectCache.parse(name: rest + ".zlib")! == (rest, .zlib))
     #expect(ObjectCache.parse(name: ".lode-tmp-abc") == nil)
   }
+
+  /// A remote listing is untrusted: only exact object names are accepted.
+  @Test(arguments: [
+    "objects/../x", "objects/ab/../../etc/passwd", "/etc/passwd", "objects/ab", "objects/a/b", "runs/ab/cd",
+    "objects/ab/" + String(repeating: "c", count: 61), "objects/AB/" + String(repeating: "c", count: 62),
+    "objects/ab/" + String(repeating: "c", count: 62) + ".exe",
+  ])
+  func hostileRemoteNamesAreNotObjects(name: String) {
+    #expect(ObjectName.parse(name) == nil)
+  }
 }
