@@ -25,16 +25,20 @@ public final class StatIndex: @unchecked Sendable {
   }
 
   static let magic = Array("LODESTAT".utf8)
-  static let version: UInt32 = 1
+  /// Version 2 sorts entries by the UTF-8 bytes of their keys (binary search).
+  static let version: UInt32 = 2
   private let path: String
-  private let state: Locked<(entries: [String: Entry], changes: [String: Entry?])>
+  private let state: Locked<(stored: StoredIndex, changes: [String: Entry?])>
   /// Hashes counted for the `LODE_TRACE=hash` diagnostics (tests prove reuse with it).
   private let traceHashes = getenv("LODE_TRACE").map { String(cString: $0).contains("hash") } ?? false
 
   /// Loads the index at `path`; a missing or unreadable file is an empty index.
+  /// Entries are looked up in the file's bytes by binary search, so a
+  /// command that needs a few of many thousand entries decodes only those.
   public init(path: String) {
     self.path = path
-    state = Locked((Self.load(path), [:]))
+    let bytes = (try? FileIO.readFileIfPresent(path)) ?? nil
+    state = Locked((StoredIndex(bytes ?? []), [:]))
   }
 
   /// The recorded id of the file at repository path `key`, if its stat still matches.
@@ -46,12 +50,17 @@ public final class StatIndex: @unchecked Sendable {
   func ids(for keys: [String], stats: [FileStat]) -> [ObjectID?] {
     state.withLock { s in
       zip(keys, stats).map { key, stat in
-        guard let entry = s.entries[key], entry.size == stat.size, entry.mtime == stat.mtimeNanoseconds,
+        guard let entry = Self.current(key, in: s), entry.size == stat.size, entry.mtime == stat.mtimeNanoseconds,
           entry.ctime == stat.ctimeNanoseconds, entry.inode == stat.inode, entry.mtime < entry.verifiedAt
         else { return nil }
         return entry.id
       }
     }
+  }
+
+  private static func current(_ key: String, in s: (stored: StoredIndex, changes: [String: Entry?])) -> Entry? {
+    if let change = s.changes[key] { return change }
+    return s.stored.entry(for: key)
   }
 
   /// Records that the file at `key` with `stat` had content `id` at `verifiedAt`.
@@ -60,16 +69,14 @@ public final class StatIndex: @unchecked Sendable {
       size: stat.size, mtime: stat.mtimeNanoseconds, ctime: stat.ctimeNanoseconds, inode: stat.inode,
       verifiedAt: verifiedAt, id: id)
     state.withLock { s in
-      if s.entries[key] == entry { return }
-      s.entries[key] = entry
-      s.changes[key] = .some(entry)
+      if Self.current(key, in: s) != entry { s.changes[key] = .some(entry) }
     }
   }
 
   /// Forgets `key` (its file is gone).
   func forget(_ key: String) {
     state.withLock { s in
-      if s.entries.removeValue(forKey: key) != nil { s.changes[key] = .some(nil) }
+      if Self.current(key, in: s) != nil { s.changes[key] = .some(nil) }
     }
   }
 
@@ -102,7 +109,7 @@ public final class StatIndex: @unchecked Sendable {
     var out = magic
     append(&out, version)
     append(&out, UInt32(entries.count))
-    for key in entries.keys.sorted() {
+    for key in entries.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
       let entry = entries[key]!
       let keyBytes = Array(key.utf8)
       append(&out, UInt32(keyBytes.count))
@@ -148,12 +155,81 @@ public final class StatIndex: @unchecked Sendable {
   }
 }
 
+/// The entries of a stat-index file, read in place: record offsets are
+/// found once, then a key is found by binary search over the sorted keys.
+struct StoredIndex {
+  private let bytes: [UInt8]
+  private let offsets: [Int]
+
+  /// An index over `bytes`; damaged or foreign bytes give an empty index.
+  init(_ bytes: [UInt8]) {
+    var offsets: [Int] = []
+    let valid = bytes.withUnsafeBytes { raw -> Bool in
+      var reader = ByteReader(raw)
+      guard reader.bytes(8).map(Array.init) == StatIndex.magic, reader.uint32() == StatIndex.version,
+        let count = reader.uint32(), Int(count) <= raw.count / 108
+      else { return false }
+      offsets.reserveCapacity(Int(count))
+      for _ in 0..<count {
+        offsets.append(reader.offset)
+        guard let length = reader.uint32(), reader.bytes(Int(length) + 40 + 64) != nil else { return false }
+      }
+      return true
+    }
+    self.bytes = valid ? bytes : []
+    self.offsets = valid ? offsets : []
+  }
+
+  /// The entry stored for `key`, if any.
+  func entry(for key: String) -> StatIndex.Entry? {
+    var key = key
+    return key.withUTF8 { wanted in
+      bytes.withUnsafeBytes { raw -> StatIndex.Entry? in
+        var low = 0
+        var high = offsets.count
+        while low < high {
+          let middle = (low + high) / 2
+          var reader = ByteReader(raw, at: offsets[middle])
+          guard let length = reader.uint32(), let stored = reader.bytes(Int(length)) else { return nil }
+          let order = compare(stored, UnsafeRawBufferPointer(wanted))
+          if order == 0 { return Self.decodeEntry(&reader) }
+          if order < 0 { low = middle + 1 } else { high = middle }
+        }
+        return nil
+      }
+    }
+  }
+
+  private static func decodeEntry(_ reader: inout ByteReader) -> StatIndex.Entry? {
+    guard let size = reader.uint64(), let mtime = reader.uint64(), let ctime = reader.uint64(),
+      let inode = reader.uint64(), let verifiedAt = reader.uint64(), let hex = reader.bytes(64),
+      let id = try? ObjectID(validating: String(decoding: hex, as: UTF8.self))
+    else { return nil }
+    return StatIndex.Entry(
+      size: Int64(bitPattern: size), mtime: Int64(bitPattern: mtime), ctime: Int64(bitPattern: ctime), inode: inode,
+      verifiedAt: Int64(bitPattern: verifiedAt), id: id)
+  }
+
+  /// Byte-wise order of two keys: negative, zero or positive.
+  private func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+    let common = min(a.count, b.count)
+    if common > 0 {
+      let order = memcmp(a.baseAddress!, b.baseAddress!, common)
+      if order != 0 { return Int(order) }
+    }
+    return a.count - b.count
+  }
+}
+
 /// Reads little-endian integers and byte runs from a buffer in place, failing soft.
 struct ByteReader {
   private let raw: UnsafeRawBufferPointer
-  private var offset = 0
+  private(set) var offset: Int
 
-  init(_ raw: UnsafeRawBufferPointer) { self.raw = raw }
+  init(_ raw: UnsafeRawBufferPointer, at offset: Int = 0) {
+    self.raw = raw
+    self.offset = offset
+  }
 
   mutating func bytes(_ count: Int) -> UnsafeRawBufferPointer? {
     guard count >= 0, raw.count - offset >= count else { return nil }

@@ -101,6 +101,18 @@ private let idB = try! ObjectID(validating: String(repeating: "b", count: 64))
     #expect(StatIndex.decode(Array(bytes.dropLast())) == nil)
     #expect(StatIndex.decode(Array("garbage".utf8)) == nil)
   }
+
+  @Test func storedEntriesAreFoundByBinarySearchOverByteOrder() throws {
+    var entries: [String: StatIndex.Entry] = [:]
+    let keys = (0..<500).map { "dir\($0 % 7)/file-\($0).bin" } + ["Z", "a", "é/x", "a-b", "a/b", "ü"]
+    for (index, key) in keys.enumerated() {
+      entries[key] = StatIndex.Entry(size: Int64(index), mtime: 1, ctime: 2, inode: 3, verifiedAt: 4, id: idA)
+    }
+    let stored = StoredIndex(StatIndex.encode(entries))
+    for key in keys { #expect(stored.entry(for: key) == entries[key], "\(key)") }
+    for missing in ["", "dir1", "a/", "zzz", "é"] { #expect(stored.entry(for: missing) == nil) }
+    #expect(StoredIndex(Array(StatIndex.encode(entries).dropLast(3))).entry(for: "a") == nil)
+  }
 }
 
 @Suite struct GitignoreTests {
