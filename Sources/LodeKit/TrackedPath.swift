@@ -74,6 +74,7 @@ extension Project {
     if userPaths.isEmpty { return try allPointerPaths().map(loadTracked) + pipelineOuts }
     var selected: [TrackedPath] = []
     var seen = Set<String>()
+    var everyPointer: [String]?  // walked once, and only if a folder is named
     for userPath in userPaths {
       let path = try resolve(userPath)
       let pointerPath = path.hasSuffix(Pointer.suffix) ? path : path + Pointer.suffix
@@ -81,7 +82,8 @@ extension Project {
         if seen.insert(pointerPath).inserted { selected.append(try loadTracked(pointerPath: pointerPath)) }
         continue
       }
-      let inside = try allPointerPaths().filter { path.isEmpty || $0.hasPrefix(path + "/") }
+      if everyPointer == nil { everyPointer = try allPointerPaths() }
+      let inside = everyPointer!.filter { path.isEmpty || $0.hasPrefix(path + "/") }
       if inside.isEmpty { throw LodeKitError.notTracked(path: userPath) }
       for pointer in inside where seen.insert(pointer).inserted {
         selected.append(try loadTracked(pointerPath: pointer))
