@@ -57,6 +57,16 @@ private func pipelineRepository(gitInit: Bool = true, lodeInit: Bool = true) thr
   return repo
 }
 
+/// A clone of `shared` with the pipeline's inputs added and the pipeline run once.
+private func clonedPipeline(_ shared: SharedSetup) throws -> TestRepo {
+  let repo = try shared.clone()
+  try writePipelineInputs(repo)
+  try repo.write("lode.yaml", pipelineYAML)
+  try repo.lodeOK("add", "data/raw.csv")
+  try repo.lodeOK("repro")
+  return repo
+}
+
 /// The raw data and params the pipeline reads.
 private func writePipelineInputs(_ repo: TestRepo) throws {
   try repo.write("data/raw.csv", (1...20).map { "\($0),row\($0)" }.joined(separator: "\n") + "\n")
@@ -213,11 +223,7 @@ let dvcBinary: String? = {
 
   @Test func statusCheckoutPushAndPullCoverPipelineOuts() throws {
     let shared = try SharedSetup()
-    let a = try shared.clone()
-    try writePipelineInputs(a)
-    try a.write("lode.yaml", pipelineYAML)
-    try a.lodeOK("add", "data/raw.csv")
-    try a.lodeOK("repro")
+    let a = try clonedPipeline(shared)
     try a.sh("rm -rf data/features")
     #expect(try a.lodeOK("status").stdout == "data/features: missing\n")
     try a.lodeOK("checkout")
@@ -284,11 +290,7 @@ let dvcBinary: String? = {
 @Suite struct RunCacheTransferTests {
   @Test func pushAndPullCarryTheRunCacheToAnotherClone() throws {
     let shared = try SharedSetup()
-    let a = try shared.clone()
-    try writePipelineInputs(a)
-    try a.write("lode.yaml", pipelineYAML)
-    try a.lodeOK("add", "data/raw.csv")
-    try a.lodeOK("repro")
+    let a = try clonedPipeline(shared)
     try a.sh("sed -i 's/epochs: 10/epochs: 20/' params.yaml")
     try a.lodeOK("repro")
     try a.lodeOK("push", "--run-cache")
