@@ -9,6 +9,8 @@ let package = Package(
     .executable(name: "lode", targets: ["lode"]),
     // Fuzz targets for the parsers (`make fuzz`); without the fuzzer it replays inputs.
     .executable(name: "lode-fuzz", targets: ["LodeFuzz"]),
+    // Single-core throughput of the chunker and the hash (`make bench`).
+    .executable(name: "lode-microbench", targets: ["LodeMicrobench"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,6 +22,7 @@ let package = Package(
     // libFuzzer entry points for every parser of untrusted input (docs/guarantees.md).
     .executableTarget(
       name: "LodeFuzz", dependencies: ["LodeKit", "Pipeline", "Formats", "ObjectStore", "GitBridge", "Basics"]),
+    .executableTarget(name: "LodeMicrobench", dependencies: ["ObjectStore", "Basics"]),
     // Argument parsing, rendering, exit codes: the only ArgumentParser user.
     .target(
       name: "LodeCLI",

@@ -31,8 +31,12 @@ extension Project {
       let (remoteName, remote) = try openRemote(name)
       try remote.checkAccess(write: !dryRun)
       result.remote = remoteName
-      let live = try liveObjects(scope, treesFrom: remote)
-      let stored = try remote.list(prefix: "objects").compactMap { name in ObjectName.parse(name).map { (name, $0.0) } }
+      var live = try liveObjects(scope, treesFrom: remote)
+      let parsed = try remote.list(prefix: "objects").compactMap { name in ObjectName.parse(name).map { (name, $0) } }
+      for (name, (id, codec)) in parsed where codec == .chunked && live.contains(id) {
+        live.formUnion(try remoteChunkList(id, name: name, remote: remote).entries.map(\.id))
+      }
+      let stored = parsed.map { ($0.0, $0.1.0) }
       let dead = stored.filter { !live.contains($0.1) }
       result.kept = stored.count - dead.count
       result.removed = dead.map(\.1).sorted()
@@ -41,9 +45,13 @@ extension Project {
       try parallelForEach(dead.count, workers: defaultTransferJobs) { try remote.delete(dead[$0].0) }
       return result
     }
-    let live = try liveObjects(scope, treesFrom: nil)
+    var live = try liveObjects(scope, treesFrom: nil)
     if !dryRun { cache.removeLeftoverTempFiles(everywhere: true) }
     let stored = try cache.allObjects()
+    // A chunk lives while a live chunked file uses it.
+    for object in stored where object.codec == .chunked && live.contains(object.id) {
+      live.formUnion(try ChunkList(readingFile: object.path).entries.map(\.id))
+    }
     let dead = stored.filter { !live.contains($0.id) }
     result.kept = stored.count - dead.count
     result.removed = dead.map(\.id)
@@ -52,6 +60,19 @@ extension Project {
       if !dryRun { try FileIO.removeFile(object.path) }
     }
     return result
+  }
+
+  /// The chunk list `name` on `remote`, read from the cache when it has it.
+  private func remoteChunkList(_ id: ObjectID, name: String, remote: Remote) throws -> ChunkList {
+    if let local = try cache.chunkList(of: id) { return local }
+    var bytes: [UInt8] = []
+    try remote.get(name) {
+      bytes.append(contentsOf: $0)
+      if bytes.count > ChunkList.maximumEncodedSize {
+        throw ObjectStoreError.badChunkList(path: remote.location + "/" + name, detail: "the list is too large")
+      }
+    }
+    return try ChunkList(parsing: bytes, source: remote.location + "/" + name)
   }
 
   /// Every object the outs in `scope` use: files, trees and the trees'

@@ -48,10 +48,18 @@ extension Project {
     }
     let workers = jobs ?? defaultTransferJobs
     let index = try RemoteIndex(remote: remote, ids: Array(files.keys) + Array(trees.keys), workers: workers)
-    for group in [files, trees] {
+    // The chunks of chunked files the remote lacks go first of all, so a
+    // chunk list on the remote is never ahead of its chunks.
+    var chunks: [ObjectID: String] = [:]
+    for (id, label) in files where !index.contains(id) {
+      guard cache.locate(id)?.codec == .chunked, let list = try cache.chunkList(of: id) else { continue }
+      for entry in list.entries where chunks[entry.id] == nil { chunks[entry.id] = label }
+    }
+    let chunkIndex = try RemoteIndex(remote: remote, ids: Array(chunks.keys), workers: workers)
+    for (group, groupIndex) in [(chunks, chunkIndex), (files, index), (trees, index)] {
       var sendable: [(ObjectID, CachedLocation)] = []
       for (id, label) in group {
-        if index.contains(id) {
+        if groupIndex.contains(id) {
           result.skipped += 1
         } else if let location = cache.locate(id) {
           sendable.append((id, CachedLocation(path: location.path, codec: location.codec)))
@@ -131,14 +139,23 @@ extension Project {
     return result
   }
 
+  /// Downloads `wanted` (id → the tracked path it belongs to). Chunks
+  /// (`chunks`) must be byte streams: a chunk list in their place is refused.
   private func download(
-    _ wanted: [ObjectID: String], from remote: Remote, workers: Int, into result: inout TransferResult
+    _ wanted: [ObjectID: String], chunks: Bool = false, from remote: Remote, workers: Int,
+    into result: inout TransferResult
   ) throws {
     let cache = self.cache
     let absent = wanted.keys.filter { !cache.contains($0) }
     result.skipped += wanted.count - absent.count
     let index = try RemoteIndex(remote: remote, ids: absent, workers: workers)
-    let available = absent.filter(index.contains)
+    var available = absent.filter(index.contains)
+    if chunks {
+      for id in available where index.codecs[id] == .chunked {
+        result.corrupt.append("refused: chunk \(id) on \(remote.location) is a chunk list, not bytes")
+      }
+      available.removeAll { index.codecs[$0] == .chunked }
+    }
     for id in absent where !index.contains(id) { result.missing.append(wanted[id]!) }
     let progress = Progress("fetching", totalItems: available.count)
     defer { progress.finish() }
@@ -150,13 +167,50 @@ extension Project {
       throw error
     }
     let (pending, bytes, corrupt) = received.withLock { ($0.pending, $0.bytes, $0.corrupt) }
-    do { try cache.publish(pending) } catch {
+    let lists = pending.filter { $0.awaitingChunks != nil }
+    let ready = pending.filter { $0.awaitingChunks == nil }
+    do { try cache.publish(ready) } catch {
       cache.discard(pending)
       throw error
     }
-    result.transferred += pending.count
+    result.transferred += ready.count
     result.transferredBytes += bytes
     result.corrupt += corrupt.sorted()
+    if !lists.isEmpty {
+      try completeChunkLists(lists, labels: wanted, from: remote, workers: workers, into: &result)
+    }
+  }
+
+  /// Fetches the chunks that received chunk lists name, then publishes each
+  /// list whose chunks reassemble to its id; the others are refused.
+  private func completeChunkLists(
+    _ lists: [PendingObject], labels: [ObjectID: String], from remote: Remote, workers: Int,
+    into result: inout TransferResult
+  ) throws {
+    var chunks: [ObjectID: String] = [:]
+    for list in lists {
+      for entry in list.awaitingChunks!.entries where chunks[entry.id] == nil { chunks[entry.id] = labels[list.id] }
+    }
+    do { try download(chunks, chunks: true, from: remote, workers: workers, into: &result) } catch {
+      cache.discard(lists)
+      throw error
+    }
+    var verified: [PendingObject] = []
+    for list in lists {
+      let source = remote.location + "/" + ObjectName.of(list.id, codec: .chunked)
+      do {
+        verified.append(try cache.verifyReceived(list, source: source))
+      } catch let error as ObjectStoreError {
+        cache.discard([list])
+        if case .missingChunk = error { continue }  // already reported as missing
+        result.corrupt.append(error.message)
+      }
+    }
+    do { try cache.publish(verified) } catch {
+      cache.discard(verified)
+      throw error
+    }
+    result.transferred += verified.count
   }
 
   private func receiveAll(

@@ -37,7 +37,10 @@ public final class Project {
     self.settings = try Settings(config: config, file: configPath)
     var policy = settings.compression
     // Linked checkouts need the cache file to be the raw bytes.
-    if settings.cacheType != .copy { policy.codec = .none }
+    if settings.cacheType != .copy {
+      policy.codec = .none
+      policy.chunkingThreshold = nil
+    }
     self.cache = ObjectCache(root: lode + "/cache", policy: policy)
     self.statIndex = StatIndex(path: lode + "/state")
   }

@@ -17,7 +17,8 @@ struct RemoteIndex {
       try parallelForEach(folders.count, workers: workers) { index in
         let names = try remote.list(prefix: folders[index])
         let parsed = names.compactMap(ObjectName.parse)
-        found.withLock { for (id, codec) in parsed { $0[id] = codec } }
+        // A byte stream is preferred to a chunk list of the same content.
+        found.withLock { for (id, codec) in parsed where $0[id] == nil || $0[id] == .chunked { $0[id] = codec } }
       }
       let wanted = Set(ids)
       codecs = found.withLock { $0.filter { wanted.contains($0.key) } }

@@ -29,7 +29,7 @@ public struct Settings: Sendable, Equatable {
   /// Reads the settings from `config` (layered files), validating each value.
   public init(config: ConfigFile, file: String) throws {
     if let name = try config.string("cache.compression") {
-      guard let codec = Codec(rawValue: name) else {
+      guard let codec = Codec(rawValue: name), codec != .chunked else {
         throw LodeKitError.badConfigValue(key: "cache.compression", value: name, allowed: "zstd, zlib, none")
       }
       compression.codec = codec
@@ -48,6 +48,7 @@ public struct Settings: Sendable, Equatable {
       }
       cacheType = parsed
     }
+    if try config.bool("cache.chunking") == false { compression.chunkingThreshold = nil }
     autostage = try config.bool("core.autostage") ?? true
     strictHooks = try config.bool("core.stricthooks") ?? false
     if let timeout = try config.integer("core.locktimeout") {

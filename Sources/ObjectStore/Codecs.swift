@@ -157,5 +157,6 @@ func makeCodecStream(_ codec: Codec, compressLevel: Int32?) throws -> StreamCode
   case .none: return nil
   case .zstd: return try ZstdStream(compressLevel: compressLevel)
   case .zlib: return try ZlibStream(compressLevel: compressLevel.map { min(max($0, 1), 9) })
+  case .chunked: throw ObjectStoreError.codec("a chunk list is not a byte stream")
   }
 }

@@ -17,15 +17,29 @@ extension ObjectCache {
   public func decode(
     _ id: ObjectID, path: String, codec: Codec, into sink: (UnsafeRawBufferPointer) throws -> Void
   ) throws -> Int64 {
+    if codec == .chunked { return try decodeChunked(id, listPath: path, into: sink) }
+    let hasher = SHA256()
+    let total = try decodeStream(id, path: path, codec: codec) { bytes in
+      hasher.update(bytes)
+      try sink(bytes)
+    }
+    let actual = hasher.finalizeHex()
+    guard actual == id.hex else {
+      throw ObjectStoreError.corrupt(id, path: path, detail: "content hashes to \(actual.prefix(12))…")
+    }
+    return total
+  }
+
+  /// Decodes the byte stream at `path` into `sink` without checking it
+  /// against `id` (named in errors); callers hash what they receive.
+  func decodeStream(_ id: ObjectID, path: String, codec: Codec, into sink: ByteSink) throws -> Int64 {
     let fd = try FileIO.openRead(path)
     defer { close(fd) }
     return try contexts.with { context in
-      let hasher = SHA256()
       var total: Int64 = 0
       let decoder: StreamCodec?
       do { decoder = try context.decompressor(codec) } catch { throw corrupt(id, path, error) }
-      func hashingSink(_ bytes: UnsafeRawBufferPointer) throws {
-        hasher.update(bytes)
+      func countingSink(_ bytes: UnsafeRawBufferPointer) throws {
         total += Int64(bytes.count)
         try sink(bytes)
       }
@@ -34,18 +48,14 @@ extension ObjectCache {
         let chunk = UnsafeRawBufferPointer(rebasing: context.buffer[0..<filled])
         if let decoder {
           do {
-            try decoder.process(chunk, final: filled == 0, sink: hashingSink)
+            try decoder.process(chunk, final: filled == 0, sink: countingSink)
           } catch let error as ObjectStoreError {
             throw corrupt(id, path, error)
           }
         } else {
-          try hashingSink(chunk)
+          try countingSink(chunk)
         }
         if filled == 0 { break }
-      }
-      let actual = hasher.finalizeHex()
-      guard actual == id.hex else {
-        throw ObjectStoreError.corrupt(id, path: path, detail: "content hashes to \(actual.prefix(12))…")
       }
       return total
     }

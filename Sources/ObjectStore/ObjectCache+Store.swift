@@ -10,6 +10,24 @@ public struct PendingObject: Sendable {
   /// The source file's stat as it was read (nil for in-memory objects).
   public let source: FileStat?
   let tempPath: String?
+  /// A chunked file's new chunks, published before its chunk list.
+  let chunks: [PendingObject]
+  /// A received chunk list not yet verified (`verifyReceived`): the chunks
+  /// the cache must hold before it can be checked and published.
+  public let awaitingChunks: ChunkList?
+
+  init(
+    id: ObjectID, size: Int64, codec: Codec, source: FileStat?, tempPath: String?, chunks: [PendingObject] = [],
+    awaitingChunks: ChunkList? = nil
+  ) {
+    self.id = id
+    self.size = size
+    self.codec = codec
+    self.source = source
+    self.tempPath = tempPath
+    self.chunks = chunks
+    self.awaitingChunks = awaitingChunks
+  }
 
   /// Whether publishing will add a new object to the cache.
   public var isNew: Bool { tempPath != nil }
@@ -30,6 +48,9 @@ extension ObjectCache {
     let before = try FileStat.open(fd, path: path)
     return try contexts.with { context in
       var filled = try FileIO.readFull(fd, into: context.buffer, path: path)
+      if let threshold = policy.chunkingThreshold, before.size >= threshold, codecOverride == nil {
+        return try writeChunked(fd: fd, path: path, before: before, filled: filled, context: context)
+      }
       if filled < context.buffer.count {
         return try writeWhole(
           UnsafeRawBufferPointer(rebasing: context.buffer[0..<filled]), fd: fd, path: path, before: before,
@@ -88,8 +109,17 @@ extension ObjectCache {
     hasher.update(content)
     let id = ObjectID(trusted: hasher.finalizeHex())
     try checkUnchanged(fd, path: path, before: before, bytesRead: Int64(content.count))
-    let size = Int64(content.count)
-    if contains(id) { return PendingObject(id: id, size: size, codec: .none, source: before, tempPath: nil) }
+    if contains(id) {
+      return PendingObject(id: id, size: Int64(content.count), codec: .none, source: before, tempPath: nil)
+    }
+    return try storeNew(content, id: id, source: before, codecOverride: codecOverride, context: context)
+  }
+
+  /// Writes content whose id is known and new to the cache into a temp file
+  /// in its fan-out folder, encoded with the codec its first bytes call for.
+  func storeNew(
+    _ content: UnsafeRawBufferPointer, id: ObjectID, source: FileStat?, codecOverride: Codec?, context: CodecContext
+  ) throws -> PendingObject {
     let sample = UnsafeRawBufferPointer(rebasing: content[0..<min(content.count, Self.probeSize)])
     let codec = try codecOverride ?? chooseCodec(sample: sample, context: context)
     let folder = directory(of: id)
@@ -107,7 +137,7 @@ extension ObjectCache {
       throw error
     }
     temp.closeWithoutPublishing()
-    return PendingObject(id: id, size: size, codec: codec, source: before, tempPath: temp.path)
+    return PendingObject(id: id, size: Int64(content.count), codec: codec, source: source, tempPath: temp.path)
   }
 
   /// Encodes in-memory `bytes` (a tree listing) into a temp file.
@@ -138,7 +168,17 @@ extension ObjectCache {
   /// could be lost is ever visible), then the renames are flushed. Many
   /// objects are flushed with one `syncfs` instead of one fsync each.
   public func publish(_ objects: [PendingObject]) throws {
+    // A chunk list is never visible before its chunks.
+    let chunks = objects.flatMap(\.chunks)
+    if !chunks.isEmpty { try publishNow(chunks) }
+    try publishNow(objects)
+  }
+
+  private func publishNow(_ objects: [PendingObject]) throws {
     let fresh = objects.filter { $0.tempPath != nil }
+    if let unverified = fresh.first(where: { $0.awaitingChunks != nil }) {
+      throw ObjectStoreError.corrupt(unverified.id, path: unverified.tempPath!, detail: "chunk list not verified")
+    }
     if fresh.isEmpty { return }
     let batch = fresh.count > 16
     if batch {
@@ -168,7 +208,10 @@ extension ObjectCache {
   /// Deletes the temp files of objects that will not be published (a batch
   /// that failed part-way), so a failure leaves nothing behind.
   public func discard(_ objects: [PendingObject]) {
-    for object in objects { if let temp = object.tempPath { unlink(temp) } }
+    for object in objects {
+      if let temp = object.tempPath { unlink(temp) }
+      discard(object.chunks)
+    }
   }
 
   /// Picks the codec for content whose first bytes are `sample`: the

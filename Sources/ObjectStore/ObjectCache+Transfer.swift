@@ -28,10 +28,12 @@ extension ObjectCache {
   /// from `producer`, writing them to a temp file while decoding and hashing
   /// them. Unless the content hashes to `id`, the temp file is deleted and
   /// `corrupt` is thrown naming `source`: bad bytes never enter the cache.
+  /// A chunk list comes back awaiting its chunks (`verifyReceived`).
   public func receive(
     _ id: ObjectID, codec: Codec, source: String,
     from producer: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
   ) throws -> PendingObject {
+    if codec == .chunked { return try receiveChunkList(id, source: source, from: producer) }
     try FileIO.makeDirectories(tempDirectory)
     let temp = try TempFile(in: tempDirectory, mode: 0o444)
     do {

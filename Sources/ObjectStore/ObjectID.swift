@@ -19,6 +19,13 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
   /// The id of `bytes`.
   public static func of(_ bytes: [UInt8]) -> ObjectID { ObjectID(trusted: SHA256.hex(of: bytes)) }
 
+  /// The id of the bytes in `buffer`.
+  static func of(_ buffer: UnsafeRawBufferPointer) -> ObjectID {
+    let hasher = SHA256()
+    hasher.update(buffer)
+    return ObjectID(trusted: hasher.finalizeHex())
+  }
+
   public var description: String { hex }
   /// The first 12 hex digits, for messages.
   public var short: String { String(hex.prefix(12)) }

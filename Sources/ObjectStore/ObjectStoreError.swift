@@ -14,6 +14,10 @@ public enum ObjectStoreError: LodeError, Equatable {
   case codec(String)
   /// A file changed while lode was reading it, so its id cannot be trusted.
   case changedWhileReading(path: String)
+  /// A chunk list does not parse.
+  case badChunkList(path: String, detail: String)
+  /// A chunked file's chunk is not in the cache.
+  case missingChunk(ObjectID, chunk: ObjectID)
 
   public var message: String {
     switch self {
@@ -23,13 +27,15 @@ public enum ObjectStoreError: LodeError, Equatable {
     case .unknownCodec(let name): return "unknown compression '\(name.debugEscaped)' (use zstd, zlib or none)"
     case .codec(let detail): return "compression failed: \(detail)"
     case .changedWhileReading(let path): return "\(path) changed while it was being read"
+    case .badChunkList(let path, let detail): return "chunk list \(path) is damaged: \(detail)"
+    case .missingChunk(let id, let chunk): return "object \(id) is incomplete: its chunk \(chunk) is not in the cache"
     }
   }
 
   public var hint: String? {
     switch self {
-    case .missing: return "run 'lode pull' to fetch it from a remote"
-    case .corrupt:
+    case .missing, .missingChunk: return "run 'lode pull' to fetch it from a remote"
+    case .corrupt, .badChunkList:
       return "run 'lode fsck' to list damaged objects; delete them and 'lode pull' or re-add the data"
     case .unknownCodec: return "set cache.compression in .lode/config to zstd, zlib or none"
     case .changedWhileReading: return "wait until the file is no longer being written and run the command again"

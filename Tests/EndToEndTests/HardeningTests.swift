@@ -24,11 +24,14 @@ import Testing
     #expect(try repo.sh("stat -c %h data/a.bin").stdout == "1\n")
   }
 
-  /// Sizes and offsets are 64-bit throughout; zlib's 32-bit counters are fed in slices.
-  @Test(arguments: ["zstd", "zlib"])
-  func aFileOver4GiBRoundTrips(codec: String) throws {
+  /// Sizes and offsets are 64-bit throughout; zlib's 32-bit counters are fed
+  /// in slices. Unchunked, the whole file is one zstd or zlib stream; chunked,
+  /// its zeros are one chunk stored once.
+  @Test(arguments: [("zstd", false), ("zlib", false), ("zstd", true)])
+  func aFileOver4GiBRoundTrips(codec: String, chunking: Bool) throws {
     let repo = try TestRepo()
     try repo.lodeOK("config", "cache.compression", codec)
+    try repo.lodeOK("config", "cache.chunking", String(chunking))
     // Sparse zeros with noise just below and above the 4 GiB mark.
     try repo.sh(
       "truncate -s 4200M big.bin && head -c 1048576 /dev/urandom | dd of=big.bin bs=1M seek=4095 conv=notrunc 2>/dev/null && head -c 1048576 /dev/urandom | dd of=big.bin bs=1M seek=4190 conv=notrunc 2>/dev/null"
@@ -37,6 +40,12 @@ import Testing
     try repo.lodeOK("add", "big.bin")
     #expect(try repo.pointerID("big.bin.lode") == before)
     #expect(try repo.read("big.bin.lode").contains("size: 4404019200\n"))
+    #expect(repo.cacheFile(before)?.hasSuffix(".chunks") == chunking)
+    if chunking {
+      // About 1,000 chunks of zeros are one object; the noise adds a few.
+      let objects = Int(try repo.sh("find .lode/cache/objects -type f | wc -l").stdout.dropLast())!
+      #expect(objects < 20, "\(objects) objects")
+    }
     try repo.sh("rm big.bin")
     try repo.lodeOK("checkout")
     #expect(try repo.sha256sum("big.bin") == before)

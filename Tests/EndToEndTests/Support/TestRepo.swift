@@ -189,7 +189,7 @@ final class TestRepo {
   /// The path of the cache file holding `id` (any codec), if present.
   func cacheFile(_ id: String) -> String? {
     let base = ".lode/cache/objects/\(id.prefix(2))/\(id.dropFirst(2))"
-    return ["", ".zst", ".zlib"].map { base + $0 }.first { exists($0) }
+    return ["", ".zst", ".zlib", ".chunks"].map { base + $0 }.first { exists($0) }
   }
 
   /// Deterministic pseudo-random bytes (xorshift), fast enough for hundreds of MiB.

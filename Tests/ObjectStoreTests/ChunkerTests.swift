@@ -1,0 +1,103 @@
+import Basics
+import Foundation
+import Testing
+
+@testable import ObjectStore
+
+/// The chunk sizes of `bytes`, fed to a chunker in pieces of `piece` bytes.
+func cuts(_ bytes: [UInt8], sizes: ChunkSizes = .standard, piece: Int = 1 << 20) -> [Int] {
+  var chunker = Chunker(sizes: sizes)
+  var lengths: [Int] = []
+  var current = 0
+  bytes.withUnsafeBytes { all in
+    var start = 0
+    while start < all.count {
+      var buffer = UnsafeRawBufferPointer(rebasing: all[start..<min(all.count, start + piece)])
+      start += buffer.count
+      while let cut = chunker.cut(buffer) {
+        lengths.append(current + cut)
+        current = 0
+        buffer = UnsafeRawBufferPointer(rebasing: buffer[cut...])
+      }
+      current += buffer.count
+    }
+  }
+  if current > 0 { lengths.append(current) }
+  return lengths
+}
+
+let smallChunks = ChunkSizes(minimum: 2048, average: 8192, maximum: 32768)
+
+@Suite struct ChunkerTests {
+  @Test func chunksStayWithinTheirSizesAndAverageNearTheTarget() {
+    let bytes = noise(24 << 20, seed: 7)
+    let lengths = cuts(bytes)
+    #expect(lengths.reduce(0, +) == bytes.count)
+    for length in lengths.dropLast() {
+      #expect(length >= ChunkSizes.standard.minimum && length <= ChunkSizes.standard.maximum)
+    }
+    let average = bytes.count / lengths.count
+    #expect(average > 640 << 10 && average < 1600 << 10, "average chunk \(average)")
+  }
+
+  @Test(arguments: [1, 4095, 65536, 1 << 20, 5 << 20])
+  func cutsDoNotDependOnHowTheBytesArrive(piece: Int) {
+    let bytes = noise(600_000, seed: 3)
+    #expect(cuts(bytes, sizes: smallChunks, piece: piece) == cuts(bytes, sizes: smallChunks, piece: 600_000))
+  }
+
+  @Test func anInsertionMovesOnlyTheCutsNearIt() {
+    let original = noise(2_000_000, seed: 11)
+    var edited = original
+    edited.insert(contentsOf: noise(5000, seed: 12), at: 1_000_000)
+    func chunks(_ bytes: [UInt8]) -> Set<[UInt8]> {
+      var start = 0
+      var found = Set<[UInt8]>()
+      for length in cuts(bytes, sizes: smallChunks) {
+        found.insert(Array(bytes[start..<start + length]))
+        start += length
+      }
+      return found
+    }
+    let before = chunks(original)
+    let after = chunks(edited)
+    let changed = after.subtracting(before)
+    let changedBytes = changed.reduce(0) { $0 + $1.count }
+    #expect(changedBytes < 5000 + 3 * smallChunks.maximum, "\(changedBytes) bytes in new chunks")
+    #expect(before.intersection(after).count > before.count - 4)
+  }
+
+  @Test func uniformContentIsCutAtTheMaximum() {
+    let lengths = cuts([UInt8](repeating: 0, count: 200_000), sizes: smallChunks)
+    #expect(lengths.dropLast().allSatisfy { $0 == smallChunks.maximum })
+  }
+
+  @Test func theGearTableNeverChanges() {
+    // Changing it would move every cut and stop new versions sharing chunks with old ones.
+    #expect(Gear.table[0] == 964_326_887_749_802_423)
+    #expect(Gear.table[255] == 7_611_058_408_872_947_252)
+    #expect(cuts(noise(3 << 20, seed: 5)) == [1_845_491, 1_227_034, 73_203])
+  }
+}
+
+@Suite struct ChunkListTests {
+  let id = ObjectID.of([1, 2, 3])
+
+  @Test func roundTripsAndSumsItsSizes() throws {
+    let list = ChunkList(entries: [.init(id: id, size: 10), .init(id: ObjectID.of([4]), size: 5)])
+    let parsed = try ChunkList(parsing: list.encoded(), source: "x")
+    #expect(parsed == list)
+    #expect(parsed.size == 15)
+    #expect(String(decoding: list.encoded(), as: UTF8.self).hasPrefix("lode-chunks 1\n\(id.hex) 10\n"))
+  }
+
+  @Test(arguments: [
+    "lode-chunks 2\n", "lode-chunks 1\n", "lode-chunks 1\nabc 1\n", "lode-chunks 1\nID 0\n", "lode-chunks 1\nID 01\n",
+    "lode-chunks 1\nID -1\n", "lode-chunks 1\nID 1", "lode-chunks 1\nID  1\n", "lode-chunks 1\nID 1 x\n",
+    "lode-chunks 1\nID 99999999999\n", "lode-chunks 1\n\n",
+  ])
+  func refusesDamagedLists(text: String) {
+    let bytes = Array(text.replacingOccurrences(of: "ID", with: id.hex).utf8)
+    #expect(throws: ObjectStoreError.self) { try ChunkList(parsing: bytes, source: "x") }
+  }
+}
