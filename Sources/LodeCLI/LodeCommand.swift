@@ -13,7 +13,7 @@ public struct LodeCommand: ParsableCommand {
       InitCommand.self, AddCommand.self, StatusCommand.self, CheckoutCommand.self, CommitCommand.self,
       RemoveCommand.self, RemoteCommand.self, PushCommand.self, FetchCommand.self, PullCommand.self,
       StageCommand.self, ReproCommand.self, DagCommand.self, ParamsCommand.self, MetricsCommand.self, DiffCommand.self,
-      GcCommand.self, InstallCommand.self, HookCommand.self, FsckCommand.self,
+      GcCommand.self, DuCommand.self, InstallCommand.self, HookCommand.self, FsckCommand.self,
       ConfigCommand.self, VersionCommand.self,
     ])
 

@@ -31,6 +31,8 @@ struct ScopedOut: Hashable {
   let id: ObjectID
   /// Where it was found, for messages: `images` or `images@1a2b3c4`.
   let label: String
+  /// Bytes of the file, or of all files in the directory.
+  let size: Int64
 
   static func == (lhs: ScopedOut, rhs: ScopedOut) -> Bool { lhs.kind == rhs.kind && lhs.id == rhs.id }
   func hash(into hasher: inout Hasher) {
@@ -48,14 +50,17 @@ extension Project {
     func add(_ out: ScopedOut) { if seen.insert(out).inserted { outs.append(out) } }
     if scope.workspace {
       for tracked in try selectTracked(scope.paths) {
-        add(ScopedOut(kind: tracked.out.kind, id: tracked.out.id, label: tracked.dataPath))
+        add(ScopedOut(kind: tracked.out.kind, id: tracked.out.id, label: tracked.dataPath, size: tracked.out.size))
       }
     }
     if scope.runCache {
       let runs = RunCache(directory: runCacheDirectory)
       for key in try runs.keys() {
         for out in runs.outs(for: key) ?? [] {
-          add(ScopedOut(kind: out.kind == .dir ? .dir : .file, id: out.id, label: "\(out.path) (run \(key.prefix(7)))"))
+          add(
+            ScopedOut(
+              kind: out.kind == .dir ? .dir : .file, id: out.id, label: "\(out.path) (run \(key.prefix(7)))",
+              size: out.size))
         }
       }
     }
@@ -77,7 +82,9 @@ extension Project {
           for entry in lock.stages.values {
             for out in entry.outs where out.cached {
               add(
-                ScopedOut(kind: out.kind == .dir ? .dir : .file, id: out.id, label: out.path + "@\(commit.prefix(7))"))
+                ScopedOut(
+                  kind: out.kind == .dir ? .dir : .file, id: out.id, label: out.path + "@\(commit.prefix(7))",
+                  size: out.size))
             }
           }
           continue
@@ -85,7 +92,10 @@ extension Project {
         let pointer = try Pointer(parsing: String(decoding: bytes, as: UTF8.self), file: label)
         let folder = Path.parent(of: file.path)
         for out in pointer.outs {
-          add(ScopedOut(kind: out.kind, id: out.id, label: Path.join(folder, out.path.string) + "@\(commit.prefix(7))"))
+          add(
+            ScopedOut(
+              kind: out.kind, id: out.id, label: Path.join(folder, out.path.string) + "@\(commit.prefix(7))",
+              size: out.size))
         }
       }
     }
