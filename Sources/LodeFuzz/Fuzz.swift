@@ -29,8 +29,13 @@ enum FuzzTarget: String, CaseIterable {
       // must fail cleanly (or verify) and never leave a temp file behind.
       let cache = ObjectCache(root: FuzzTarget.scratch + "/cache")
       for codec in Codec.allCases {
-        _ = try? cache.receive(FuzzTarget.anyID, codec: codec, source: "fuzz") { sink in
+        let pending = try? cache.receive(FuzzTarget.anyID, codec: codec, source: "fuzz") { sink in
           try bytes.withUnsafeBytes { try sink($0) }
+        }
+        // A chunk list that parses waits for its chunks: check it, then drop it.
+        if let pending {
+          _ = try? cache.verifyReceived(pending, source: "fuzz")
+          cache.discard([pending])
         }
       }
     }
