@@ -8,6 +8,7 @@ DVC is installed from PyPI into bench/.venv by this script.
 """
 import argparse
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -65,8 +66,6 @@ def du(path):
 
 def make_data(root, scale, small_files):
     """A poorly compressible float32 model, a CSV and a folder of small files."""
-    import random
-
     os.makedirs(root, exist_ok=True)
     model = os.path.join(root, "model.bin")
     if not os.path.exists(model):
@@ -197,6 +196,113 @@ def scenario(tool, data, work, remote, repeat_quick):
     return results, sizes
 
 
+def rewrite(path, edit):
+    """Replaces the file at path (a copy, never the shared source) with edit(bytes).
+
+    The edit runs in a forked child, so this process never grows: a child
+    forked from a large process would report the parent's pages as its
+    peak RSS."""
+    child = os.fork()
+    if child == 0:
+        try:
+            with open(path, "rb") as handle:
+                content = handle.read()
+            os.unlink(path)
+            with open(path, "wb") as out:
+                out.write(edit(content))
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    _, status = os.waitpid(child, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"editing {path} failed")
+
+
+def settle():
+    """Waits out ext4's recently-deleted window: for 30 s after a mass delete,
+    creating a file scans past the freed inodes (seen here as `recently_deleted`
+    in profiles), which would charge the previous step's cleanup to the next."""
+    sh("sync", "/")
+    time.sleep(30)
+
+
+def new_csv_rows(count, seed):
+    rng = random.Random(seed)
+    return "".join(
+        f"{900000000 + row},2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d},sensor-{rng.randint(1, 500)},{rng.random() * 100:.4f},ok\n"
+        for row in range(count)
+    ).encode()
+
+
+def versions_scenario(tool, data, work, remote):
+    """Versions of big files: what chunking saves (lode) against whole files (DVC).
+
+    Returns ({step: (seconds, rss)}, {storage row: bytes})."""
+    model, csv, _ = data
+    results, sizes = {}, {}
+    repo = os.path.join(work, tool.name + "-versions")
+    os.makedirs(repo)
+    sh("git init -q . && git config user.email b@e && git config user.name bench && git config commit.gpgsign false", repo)
+    run(tool.cmd("init"), repo)
+    if tool.name == "dvc":
+        run(tool.cmd("config", "core.analytics", "false"), repo)
+    run(tool.cmd("remote", "add", "-d", "storage", remote), repo)
+    if tool.name == "lode":
+        # The cost of chunking: the same fresh add without it, in a second repository.
+        plain = os.path.join(work, "lode-unchunked")
+        os.makedirs(plain)
+        sh("git init -q .", plain)
+        run(tool.cmd("init"), plain)
+        run(tool.cmd("config", "cache.chunking", "false"), plain)
+        os.link(model, os.path.join(plain, "model.bin"))
+        sh("sync", plain)
+        results["add the model alone, lode without chunking"] = run(tool.cmd("add", "model.bin"), plain)
+    for source in (model, csv):
+        shutil.copyfile(source, os.path.join(repo, os.path.basename(source)))
+    sh("sync", repo)
+    results["add the model alone"] = run(tool.cmd("add", "model.bin"), repo)
+    if tool.name == "dvc":
+        results["add the model alone, lode without chunking"] = results["add the model alone"]
+    run(tool.cmd("add", "data.csv"), repo)
+    run(tool.cmd("push"), repo)
+
+    def add_push(name, path, edit):
+        rewrite(os.path.join(repo, path), edit)
+        before = du(remote)
+        seconds, rss = run(tool.cmd("add", path), repo)
+        push_seconds, push_rss = run(tool.cmd("push"), repo)
+        results[name] = (seconds + push_seconds, max(rss, push_rss))
+        sizes[name.split(":")[0] + ": bytes pushed"] = du(remote) - before
+
+    csv_size = os.path.getsize(csv)
+    add_push("append 1 % rows to the CSV: add + push", "data.csv",
+             lambda content: content + new_csv_rows(csv_size // 100 // 50, 7))
+    middle = os.path.getsize(model) // 2 // 4096 * 4096
+    add_push("insert 1 MiB into the model: add + push", "model.bin",
+             lambda content: content[:middle] + random.Random(8).randbytes(MiB) + content[middle:])
+    cache = os.path.join(repo, ".lode/cache" if tool.name == "lode" else ".dvc/cache")
+    before = du(cache)
+    samples = []
+    for version in range(4):
+        rng = random.Random(100 + version)
+
+        def change_a_tenth(content):
+            edited = bytearray(content)
+            region = len(content) // 80
+            for index in range(8):
+                start = (index * 10 + version * 3) * region
+                edited[start:start + region] = rng.randbytes(region)
+            return bytes(edited)
+
+        rewrite(os.path.join(repo, "model.bin"), change_a_tenth)
+        samples.append(run(tool.cmd("add", "model.bin"), repo))
+    results["new model version (a tenth changed): add"] = (
+        statistics.median(s[0] for s in samples), max(s[1] for s in samples))
+    sizes["cache growth for 4 more model versions"] = du(cache) - before
+    sizes["cache after 6 model versions and 2 CSVs"] = du(cache)
+    return results, sizes
+
+
 def fmt_rss(kib):
     return f"{kib / 1024:.0f} MiB"
 
@@ -208,6 +314,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3, help="scenario repetitions (median reported)")
     parser.add_argument("--data", help="where generated data is kept (default bench/out/data-SCALE)")
     parser.add_argument("--scaling", action="store_true", help="also time lode add/status on 20k vs 200k files")
+    parser.add_argument("--no-versions", action="store_true", help="skip the big-file versions scenario")
     args = parser.parse_args()
     args.data = args.data or os.path.join(HERE, "out", f"data-{args.scale:g}")
 
@@ -218,15 +325,25 @@ def main():
     lode_version = subprocess.run([tools[1].exe, "--version"], capture_output=True, text=True).stdout.strip()
     runs = {tool.name: [] for tool in tools}
     sizes = {}
+    version_sizes = {}
     for repetition in range(args.repeat):
         for tool in tools:
             log(f"run {repetition + 1}/{args.repeat}: {tool.name}")
             with tempfile.TemporaryDirectory(dir=os.path.join(HERE, "out")) as work:
                 remote = os.path.join(work, "remote-" + tool.name)
                 os.makedirs(remote)
+                settle()
                 sh("sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true", work)
                 results, sizes[tool.name] = scenario(tool, data, work, remote, repeat_quick=5)
-                runs[tool.name].append(results)
+            if not args.no_versions:
+                log(f"run {repetition + 1}/{args.repeat}: {tool.name}, versions of big files")
+                settle()
+                with tempfile.TemporaryDirectory(dir=os.path.join(HERE, "out")) as work:
+                    remote = os.path.join(work, "remote-" + tool.name)
+                    os.makedirs(remote)
+                    more, version_sizes[tool.name] = versions_scenario(tool, data, work, remote)
+                    results.update(more)
+            runs[tool.name].append(results)
 
     startup = [run([tools[1].exe, "--version"], "/")[0] for _ in range(20)]
     print(f"\n### lode {lode_version} vs DVC {dvc_version}, scale {args.scale}, median of {args.repeat} runs\n")
@@ -242,6 +359,13 @@ def main():
     print("| --- | ---: | ---: | ---: |")
     for key in ("cache", "remote"):
         print(f"| {key} (after add again) | {sizes['dvc'][key] / MiB:.0f} MiB | {sizes['lode'][key] / MiB:.0f} MiB | {sizes['lode'][key] / sizes['dvc'][key]:.2f} |")
+    for key in version_sizes.get("lode", {}):
+        print(f"| {key} | {version_sizes['dvc'][key] / MiB:.1f} MiB | {version_sizes['lode'][key] / MiB:.1f} MiB | {version_sizes['lode'][key] / max(1, version_sizes['dvc'][key]):.2f} |")
+    microbench = os.path.join(os.path.dirname(tools[1].exe), "lode-microbench")
+    if os.path.exists(microbench):
+        print("\nOne core, in memory:\n")
+        for line in subprocess.run([microbench], capture_output=True, text=True, check=True).stdout.splitlines():
+            print(f"- {line}")
     if args.scaling:
         scaling(tools[1], args)
 
