@@ -127,4 +127,33 @@ func objectBytes(_ repo: TestRepo, _ folder: String) throws -> Int64 {
     #expect(b.cacheFile(id) == nil && b.cacheFile(chunk) == nil)
     #expect(try b.lodeOK("fsck").stdout.contains(", 0 damaged"))
   }
+
+  @Test func gcOnARemoteKeepsTheChunksLiveFilesShare() throws {
+    let shared = try SharedSetup()
+    let a = try shared.clone()
+    let first = TestRepo.noise(count: 24 << 20, seed: 71)
+    try a.write("big.bin", first)
+    try a.lodeOK("add", "big.bin")
+    try a.git("commit", "-qm", "one")
+    try a.lodeOK("push")
+    var second = first
+    second.append(TestRepo.noise(count: 3 << 20, seed: 72))
+    try a.write("big.bin", second)
+    try a.lodeOK("add", "big.bin")
+    try a.git("commit", "-qm", "two")
+    try a.git("push", "-q", "origin", "HEAD:main")
+    try a.lodeOK("push")
+    let before = try objectBytes(shared.storage, shared.storage.root)
+    // Only the current version is in scope: its chunk list and chunks stay.
+    let gc = try a.lodeOK("gc", "--remote", "storage", "--force")
+    #expect(gc.stdout.hasPrefix("removed "), "\(gc.stdout)")
+    let after = try objectBytes(shared.storage, shared.storage.root)
+    #expect(after < before && after >= Int64(second.count), "\(before) → \(after)")
+    let b = try shared.clone()
+    try b.lodeOK("pull")
+    #expect(try b.sha256sum("big.bin") == (try a.sha256sum("big.bin")))
+    // A fresh clone whose cache lacks the list reads it from the remote.
+    let c = try shared.clone()
+    #expect(try c.lodeOK("gc", "--remote", "storage", "--force").stdout.hasPrefix("removed 0 objects"))
+  }
 }
