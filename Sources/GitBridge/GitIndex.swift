@@ -29,15 +29,35 @@ public final class GitIndex {
   }
 
   /// Stages the work-tree state of each path: added or updated when the
-  /// file exists, removed from the index when it does not.
-  public func stage(_ paths: [String]) throws {
+  /// file exists, removed from the index when it does not. A file whose
+  /// content and mode the index already has is left alone. Returns whether
+  /// the index changed (and needs writing).
+  @discardableResult
+  public func stage(_ paths: [String]) throws -> Bool {
+    var changed = false
     for path in paths {
-      if try FileStat.of(repository.workTree + "/" + path) != nil {
+      let full = repository.workTree + "/" + path
+      if let stat = try FileStat.of(full) {
+        if isStaged(path, full: full, executable: stat.isExecutable) { continue }
         try check(git_index_add_bypath(handle, path), "stage \(path)")
+        changed = true
       } else if tracks(file: path) {
         try check(git_index_remove_bypath(handle, path), "unstage \(path)")
+        changed = true
       }
     }
+    return changed
+  }
+
+  /// Whether the index entry of `path` has exactly the file's content and mode.
+  private func isStaged(_ path: String, full: String, executable: Bool) -> Bool {
+    guard let entry = git_index_get_bypath(handle, path, 0) else { return false }
+    guard entry.pointee.mode == (executable ? 0o100755 : 0o100644) else { return false }
+    var id = git_oid()
+    // Hashed as `git add` would (with the repository's filters), writing nothing.
+    guard git_repository_hashfile(&id, repository.handle, full, GIT_OBJECT_BLOB, nil) == 0 else { return false }
+    var staged = entry.pointee.id
+    return git_oid_equal(&id, &staged) != 0
   }
 
   /// Writes the index back to disk (atomically, through libgit2's lock file).

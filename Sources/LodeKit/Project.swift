@@ -71,8 +71,7 @@ public final class Project {
     }
     if toStage.isEmpty { return skipped }
     let index = try GitIndex(git)
-    try index.stage(toStage)
-    try index.write()
+    if try index.stage(toStage) { try index.write() }
     return skipped
   }
 }
