@@ -64,7 +64,7 @@ extension Project {
       let current = try workspace.currentTree(dataPath: path.dataPath)
       return result(ObjectID.of(current.encoded()) == path.out.id ? .clean : .modified, inCache: false)
     }
-    let inCache = missingObjects(tree.entries.map(\.id)).isEmpty
+    let inCache = treeComplete(tree, id: path.out.id)
     guard let stat else { return result(.missing, inCache: inCache) }
     guard stat.kind == .directory else { return result(.modified, inCache: inCache) }
     let changes = try compare(tree, dataPath: path.dataPath).changes
@@ -75,6 +75,17 @@ extension Project {
   func cachedTree(_ id: ObjectID) throws -> Tree? {
     guard cache.contains(id) else { return nil }
     return try Tree(decoding: try cache.read(id), id: id)
+  }
+
+  /// Whether the cache holds every object `tree` lists, from the presence
+  /// memo when the cache has not changed since it was last checked.
+  private func treeComplete(_ tree: Tree, id: ObjectID) -> Bool {
+    let memo = PresenceMemo(path: cache.root + "/present")
+    let before = cache.holdingsFingerprint()
+    if let before, memo.knowsComplete(id, fingerprint: before) { return true }
+    let complete = missingObjects(tree.entries.map(\.id)).isEmpty
+    if complete, let before, cache.holdingsFingerprint() == before { memo.recordComplete(id, fingerprint: before) }
+    return complete
   }
 
   /// The ids among `ids` that the cache lacks.

@@ -18,7 +18,18 @@ enum WorkspaceScan {
     -> [ScannedFile]
   {
     var found: [ScannedFile] = []
-    try scan(directory, relative: "", displayPrefix: displayPrefix, removeLeftovers: removeLeftovers, into: &found)
+    let folders = try scanFolder(
+      directory, relative: "", displayPrefix: displayPrefix, removeLeftovers: removeLeftovers, into: &found)
+    // The subfolders' trees are listed on all cores (lstat is most of the cost), kept in order.
+    let subtrees = Locked([[ScannedFile]](repeating: [], count: folders.count))
+    try parallelForEach(folders.count) { index in
+      var local: [ScannedFile] = []
+      try scan(
+        directory + "/" + folders[index], relative: folders[index], displayPrefix: displayPrefix,
+        removeLeftovers: removeLeftovers, into: &local)
+      subtrees.withLock { $0[index] = local }
+    }
+    for subtree in subtrees.withLock({ $0 }) { found += subtree }
     return found
   }
 
@@ -29,15 +40,29 @@ enum WorkspaceScan {
     }
   }
 
-  /// Lists one folder through its descriptor (`fstatat` per name, no path
-  /// walks), then descends into its subfolders.
+  /// Lists the folder at `absolute` and everything under it.
   private static func scan(
     _ absolute: String, relative: String, displayPrefix: String, removeLeftovers: Bool,
     into found: inout [ScannedFile]
   ) throws {
+    let folders = try scanFolder(
+      absolute, relative: relative, displayPrefix: displayPrefix, removeLeftovers: removeLeftovers, into: &found)
+    for folder in folders {
+      try scan(
+        absolute + "/" + folder, relative: relative.isEmpty ? folder : relative + "/" + folder,
+        displayPrefix: displayPrefix, removeLeftovers: removeLeftovers, into: &found)
+    }
+  }
+
+  /// Lists one folder through its descriptor (`fstatat` per name, no path
+  /// walks): its files go to `found`; returns the names of its subfolders.
+  private static func scanFolder(
+    _ absolute: String, relative: String, displayPrefix: String, removeLeftovers: Bool,
+    into found: inout [ScannedFile]
+  ) throws -> [String] {
     let fd = open(absolute, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
     if fd < 0 {
-      if errno == ENOENT { return }
+      if errno == ENOENT { return [] }
       throw systemError("open", absolute)
     }
     guard let dir = fdopendir(fd) else {
@@ -64,11 +89,7 @@ enum WorkspaceScan {
       case .other: throw LodeKitError.unsupportedFileType(path: Path.join(displayPrefix, path))
       }
     }
-    for folder in folders {
-      try scan(
-        absolute + "/" + folder, relative: relative.isEmpty ? folder : relative + "/" + folder,
-        displayPrefix: displayPrefix, removeLeftovers: removeLeftovers, into: &found)
-    }
+    return folders
   }
 }
 

@@ -37,3 +37,30 @@ func checkUnchanged(_ fd: Int32, path: String, before: FileStat, bytesRead: Int6
     throw ObjectStoreError.changedWhileReading(path: path)
   }
 }
+
+extension ObjectCache {
+  /// A fingerprint of which objects the cache holds, from the stat of its
+  /// 256 fan-out folders: adding or deleting an object changes its
+  /// folder's mtime. nil when a folder changed too recently (within
+  /// `settle` nanoseconds) for its mtime to be trusted to move on the next
+  /// change, the way the stat index distrusts files modified in the tick
+  /// they were read.
+  public func holdingsFingerprint(settle: Int64 = 200_000_000) -> String? {
+    let fd = open(objectsDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if fd < 0 { return nil }
+    defer { close(fd) }
+    let now = coarseNowNanoseconds()
+    var record: [UInt8] = []
+    record.reserveCapacity(256 * 26)
+    for byte in 0..<256 {
+      let name = String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
+      guard let stat = try? FileStat.of(name, in: fd, path: objectsDirectory + "/" + name) else { continue }
+      if now - stat.mtimeNanoseconds < settle || now - stat.ctimeNanoseconds < settle { return nil }
+      record += Array(name.utf8)
+      for value in [UInt64(bitPattern: stat.mtimeNanoseconds), UInt64(bitPattern: stat.ctimeNanoseconds), stat.inode] {
+        withUnsafeBytes(of: value.littleEndian) { record += $0 }
+      }
+    }
+    return SHA256.hex(of: record)
+  }
+}

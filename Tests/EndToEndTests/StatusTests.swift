@@ -42,6 +42,20 @@ import Testing
     #expect(try repo.lodeOK("status").stdout == "a.csv: clean (not in cache)\n")
   }
 
+  /// A directory found complete is remembered until the cache changes: one
+  /// object deleted afterwards is noticed at once.
+  @Test func theRememberedCompletenessOfADirectoryEndsWhenTheCacheChanges() throws {
+    let repo = try TestRepo()
+    for index in 0..<300 { try repo.write("set/f\(index).txt", "file \(index)\n") }
+    try repo.lodeOK("add", "set")
+    usleep(300_000)  // past the window in which a folder's mtime is not trusted
+    #expect(try repo.lodeOK("status").stdout == "Data and pointers are up to date.\n")
+    #expect(try repo.read(".lode/cache/present").contains(try repo.pointerID("set.lode")))
+    let id = try repo.sha256sum("set/f7.txt")
+    try repo.sh("rm -f .lode/cache/objects/\(id.prefix(2))/\(id.dropFirst(2))*")
+    #expect(try repo.lodeOK("status").stdout == "set: clean (not in cache)\n")
+  }
+
   /// The stat index: a file whose size, mtime, ctime and inode are unchanged
   /// is never read again. LODE_TRACE=hash makes lode name every file it reads to hash.
   @Test func unchangedFilesAreNeverReadAgain() throws {
