@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # lode's main job end to end, in a temporary git repository:
-# init, add a file and a directory, edit, status, commit, delete, checkout,
-# fsck, then push to a local remote and pull into a fresh clone.
+# init, add a file and a directory, edit, status, commit, du, delete, checkout,
+# fsck, a pipeline, then push to a local remote and pull into a fresh clone.
 set -euo pipefail
 LODE=${1:-lode}
 work=$(mktemp -d "${TMPDIR:-/tmp}/lode-demo.XXXXXX")
@@ -37,6 +37,9 @@ step lode status
 step lode commit
 step git commit -qam "Update data"
 step lode status
+echo "# files of 8 MiB and more are stored as content-defined chunks: both versions"
+echo "# of the CSV share every chunk but the last, so the second cost a few KiB"
+step lode du --all-commits
 
 echo "# delete the data and bring it back from the cache"
 rm -rf measurements.csv images
