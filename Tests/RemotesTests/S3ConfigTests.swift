@@ -32,7 +32,7 @@ import Testing
       url: "s3://bucket/p",
       settings: [
         "endpointurl": "http://127.0.0.1:9000/", "addressing": "virtual", "region": "eu-west-1", "profile": "work",
-        "multipart_threshold": "100MB", "multipart_chunksize": "8MiB",
+        "multipart-threshold": "100MB", "multipart-chunksize": "8MiB",
       ])
     #expect(location.endpoint == .init(scheme: "http", host: "127.0.0.1", port: 9000))
     #expect(location.addressing == .virtual)
@@ -40,8 +40,8 @@ import Testing
     #expect(location.partSize == 8 << 20)
     for (key, value) in [
       ("endpointurl", "ftp://host"), ("endpointurl", "https://user:pw@host"), ("endpointurl", "http://host:99999"),
-      ("endpointurl", "https://host/path"), ("addressing", "dns"), ("multipart_chunksize", "1MB"),
-      ("multipart_threshold", "lots"),
+      ("endpointurl", "https://host/path"), ("addressing", "dns"), ("multipart-chunksize", "1MB"),
+      ("multipart-threshold", "lots"),
     ] {
       #expect(throws: RemoteError.self, "\(key) = \(value)") {
         try S3Location(url: "s3://bucket", settings: [key: value])

@@ -15,7 +15,7 @@ struct S3Location: Sendable, Equatable {
   let addressing: Addressing
   let region: String?
   let profile: String?
-  /// `multipart_threshold` and `multipart_chunksize`, in bytes.
+  /// `multipart-threshold` and `multipart-chunksize`, in bytes.
   let multipartThreshold: Int64?
   let partSize: Int64?
 
@@ -32,10 +32,10 @@ struct S3Location: Sendable, Equatable {
 
   /// Settings an S3 remote understands (besides `url`).
   static let settingKeys: Set<String> = [
-    "endpointurl", "region", "profile", "addressing", "multipart_threshold", "multipart_chunksize",
+    "endpointurl", "region", "profile", "addressing", "multipart-threshold", "multipart-chunksize",
   ]
   /// Credential settings: only ever read from `.lode/config.local`.
-  static let credentialKeys: Set<String> = ["access_key_id", "secret_access_key", "session_token"]
+  static let credentialKeys: Set<String> = ["access-key-id", "secret-access-key", "session-token"]
 
   init(url: String, settings: [String: String]) throws {
     guard url.hasPrefix("s3://") else { throw RemoteError.badS3URL(url: url, reason: "it must start with s3://") }
@@ -61,10 +61,10 @@ struct S3Location: Sendable, Equatable {
     self.addressing = parsed
     region = settings["region"]
     profile = settings["profile"]
-    multipartThreshold = try settings["multipart_threshold"].map { try Self.parseSize($0, key: "multipart_threshold") }
-    partSize = try settings["multipart_chunksize"].map { try Self.parseSize($0, key: "multipart_chunksize") }
+    multipartThreshold = try settings["multipart-threshold"].map { try Self.parseSize($0, key: "multipart-threshold") }
+    partSize = try settings["multipart-chunksize"].map { try Self.parseSize($0, key: "multipart-chunksize") }
     if let partSize, partSize < 5 << 20 {
-      throw RemoteError.badSetting(key: "multipart_chunksize", value: "\(partSize)", expected: "at least 5MiB")
+      throw RemoteError.badSetting(key: "multipart-chunksize", value: "\(partSize)", expected: "at least 5MiB")
     }
   }
 

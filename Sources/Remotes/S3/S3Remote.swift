@@ -18,8 +18,8 @@ public final class S3Remote: Remote {
     if let threshold = location.multipartThreshold { tuning.multipartThreshold = threshold }
     if let partSize = location.partSize { tuning.partSize = partSize }
     let credentials: AWSCredentials
-    if let id = settings["access_key_id"], let secret = settings["secret_access_key"] {
-      credentials = AWSCredentials(accessKeyID: id, secretAccessKey: secret, sessionToken: settings["session_token"])
+    if let id = settings["access-key-id"], let secret = settings["secret-access-key"] {
+      credentials = AWSCredentials(accessKeyID: id, secretAccessKey: secret, sessionToken: settings["session-token"])
     } else if let found = try environment.credentials(profileSetting: location.profile) {
       credentials = found
     } else {
