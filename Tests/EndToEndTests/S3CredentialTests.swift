@@ -81,6 +81,10 @@ struct S3CredentialTests {
     #expect(!handEdited.output.contains(Self.canarySecret))
   }
 
+}
+
+/// Needs no server: checking happens offline.
+@Suite struct S3RemoteConfigTests {
   /// `remote add` and `modify` check the URL and settings at once, offline.
   @Test func s3URLsAndSettingsAreCheckedWhenAdded() throws {
     let repo = try TestRepo()

@@ -24,13 +24,18 @@ public final class S3TestServer: @unchecked Sendable {
   /// The shared server, or nil when no Python with moto is installed.
   public static let shared: S3TestServer? = {
     do { return try start() } catch {
-      unavailable = "the S3 test server did not start: \(error)"
+      reason = "the S3 test server did not start: \(error)"
       return nil
     }
   }()
 
-  /// Why `shared` is nil, for the skip message.
-  nonisolated(unsafe) public static var unavailable =
+  /// Why `shared` is nil, for the skip message (starts the server first, so the reason is known).
+  public static var unavailable: String {
+    _ = shared
+    return reason
+  }
+
+  nonisolated(unsafe) private static var reason =
     "no Python with moto[server] (LODE_TEST_PYTHON, bench/.venv or python3 on PATH; .ci/run installs it)"
 
   /// Whether S3 tests can run; starts the server on first use.
