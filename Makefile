@@ -1,7 +1,7 @@
 # lode's two set-up commands: `make demo` and `make test`. Both install the
 # Debian packages lode builds against when they are missing, then build.
 SWIFT ?= swift
-APT_PACKAGES := git time pkg-config libgit2-dev zlib1g-dev libzstd-dev libssl-dev
+APT_PACKAGES := git time pkg-config libgit2-dev zlib1g-dev libzstd-dev libssl-dev libcurl4-openssl-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build release test lint demo bench fuzz stress clean

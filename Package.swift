@@ -42,8 +42,8 @@ let package = Package(
     // lode.yaml, params files, lode.lock, the stage graph, and running stage commands.
     .target(
       name: "Pipeline", dependencies: ["Formats", "ObjectStore", "Basics", .product(name: "Yams", package: "Yams")]),
-    // Remotes that move opaque named objects: a shared filesystem, and memory for tests.
-    .target(name: "Remotes", dependencies: ["Basics"]),
+    // Remotes that move opaque named objects: a shared filesystem, S3, and memory for tests.
+    .target(name: "Remotes", dependencies: ["Basics", "CCurl"]),
     // The content-addressed, compressed object cache.
     .target(name: "ObjectStore", dependencies: ["Basics", "CZlib", "CZstd"]),
     // The only libgit2 user: discovery, ignore checks, index, config files.
@@ -54,15 +54,19 @@ let package = Package(
       name: "CLibgit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+    // libcurl's headers only: S3 remotes dlopen libcurl on first use (Sources/CCurl/shim.h).
+    .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
     .systemLibrary(
       name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
     .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ObjectStore", "Basics"]),
-    .testTarget(name: "RemotesTests", dependencies: ["Remotes", "Basics"]),
+    .testTarget(name: "RemotesTests", dependencies: ["Remotes", "Basics", "S3TestServer"]),
+    // Starts moto (a real S3-compatible server) and fault-injecting proxies on loopback for tests.
+    .target(name: "S3TestServer", path: "Tests/S3Server", exclude: ["s3_server.py"]),
     .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "Basics"]),
     .testTarget(name: "LodeKitTests", dependencies: ["LodeKit", "Formats", "GitBridge", "ObjectStore", "Basics"]),
     // Runs the built `lode` binary in temporary real git repositories.
-    .testTarget(name: "EndToEndTests", dependencies: ["lode", "Basics"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["lode", "Basics", "S3TestServer"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -13,12 +13,47 @@ public func parallelForEach(
     for index in 0..<count { try body(index) }
     return
   }
-  DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
-    while let index = state.next(limit: count) {
-      do { try body(index) } catch { state.fail(error) }
+  withoutActuallyEscaping(body) { body in
+    let worker: @Sendable () -> Void = {
+      while let index = state.next(limit: count) {
+        do { try body(index) } catch { state.fail(error) }
+      }
+    }
+    // Dispatch never runs more items at once than there are cores, which
+    // suits hashing but starves blocking network transfers (`-j 8` on two
+    // cores would be two at a time): more workers than cores get threads.
+    if workerCount > ProcessorCount.value {
+      runOnThreads(workerCount, worker)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: workerCount) { _ in worker() }
     }
   }
   if let error = state.firstError { throw error }
+}
+
+/// Runs `work` on `count` new threads and waits for all of them.
+private func runOnThreads(_ count: Int, _ work: @escaping @Sendable () -> Void) {
+  final class Job {
+    let work: @Sendable () -> Void
+    init(_ work: @escaping @Sendable () -> Void) { self.work = work }
+  }
+  var threads: [pthread_t] = []
+  for _ in 0..<count {
+    var thread = pthread_t()
+    let job = Unmanaged.passRetained(Job(work)).toOpaque()
+    let started = pthread_create(
+      &thread, nil,
+      { raw in
+        Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue().work()
+        return nil
+      }, job)
+    if started == 0 {
+      threads.append(thread)
+    } else {
+      Unmanaged<Job>.fromOpaque(job).takeRetainedValue().work()  // no thread to spare: do it here
+    }
+  }
+  for thread in threads { pthread_join(thread, nil) }
 }
 
 /// The number of cores lode spreads work over.

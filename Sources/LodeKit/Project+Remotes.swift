@@ -34,7 +34,7 @@ extension Project {
   public func addRemote(_ name: String, url: String, makeDefault: Bool, local: Bool) throws {
     try Self.checkRemoteName(name)
     if try remotes().contains(where: { $0.name == name }) { throw RemoteError.remoteExists(name) }
-    _ = try RemoteURL.open(url, repositoryRoot: root)
+    try RemoteURL.validate(url, repositoryRoot: root)
     try setConfig("remote.\(name).url", url, local: local)
     if makeDefault { try setConfig("core.remote", name, local: local) }
   }
@@ -54,10 +54,16 @@ extension Project {
     try setConfig("core.remote", name, local: local)
   }
 
-  /// Sets `remote.NAME.KEY`.
+  /// Sets `remote.NAME.KEY`, checking the URL and settings it makes (no
+  /// network). Credentials may only go into `.lode/config.local`.
   public func modifyRemote(_ name: String, key: String, value: String, local: Bool) throws {
-    guard try remotes().contains(where: { $0.name == name }) else { throw RemoteError.unknownRemote(name) }
-    if key == "url" { _ = try RemoteURL.open(value, repositoryRoot: root) }
+    guard let remote = try remotes().first(where: { $0.name == name }) else { throw RemoteError.unknownRemote(name) }
+    if RemoteURL.isCredentialSetting(key) && !local {
+      throw RemoteError.credentialsInCommittedConfig(remote: name, key: key)
+    }
+    var settings = remote.settings
+    settings[key] = value
+    try RemoteURL.validate(settings["url"] ?? remote.url, settings: settings, repositoryRoot: root)
     try setConfig("remote.\(name).\(key)", value, local: local)
   }
 
@@ -72,7 +78,15 @@ extension Project {
       chosen = all.first(where: \.isDefault)
       if chosen == nil { throw RemoteError.noDefaultRemote }
     }
-    return (chosen!.name, try RemoteURL.open(chosen!.url, repositoryRoot: root))
+    let remote = chosen!
+    // Credentials are read from config.local only; one in the committed file is refused, never used.
+    let committed = try ConfigFile(layers: [configPath])
+    for key in remote.settings.keys where RemoteURL.isCredentialSetting(key) {
+      if try committed.string("remote.\(remote.name).\(key)") != nil {
+        throw RemoteError.credentialsInCommittedConfig(remote: remote.name, key: key)
+      }
+    }
+    return (remote.name, try RemoteURL.open(remote.url, settings: remote.settings, repositoryRoot: root))
   }
 
   static func checkRemoteName(_ name: String) throws {

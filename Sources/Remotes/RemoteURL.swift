@@ -1,9 +1,32 @@
 import Basics
 
 /// Turns a configured remote URL into a `Remote`. A plain path or a
-/// `file://` URL is a folder; a relative path is relative to the repository root.
+/// `file://` URL is a folder; a relative path is relative to the repository
+/// root. `s3://BUCKET/PREFIX` is an S3 bucket, configured by the remote's
+/// other settings (`endpointurl`, `region`, `profile`, `addressing`, …).
 public enum RemoteURL {
-  public static func open(_ url: String, repositoryRoot: String) throws -> Remote {
+  /// Opens the remote (for S3: resolves credentials and loads libcurl; no request yet).
+  public static func open(_ url: String, settings: [String: String] = [:], repositoryRoot: String) throws -> Remote {
+    if url.hasPrefix("s3://") { return try S3Remote(url: url, settings: settings) }
+    return try folder(url, repositoryRoot: repositoryRoot)
+  }
+
+  /// Checks a URL and its settings without opening anything (no network,
+  /// no credentials needed), for `lode remote add` and `modify`.
+  public static func validate(_ url: String, settings: [String: String] = [:], repositoryRoot: String) throws {
+    if url.hasPrefix("s3://") {
+      _ = try S3Location(url: url, settings: settings)
+    } else {
+      _ = try folder(url, repositoryRoot: repositoryRoot)
+    }
+  }
+
+  /// Whether `key` holds a credential, which must never be committed.
+  public static func isCredentialSetting(_ key: String) -> Bool {
+    S3Location.credentialKeys.contains(key)
+  }
+
+  private static func folder(_ url: String, repositoryRoot: String) throws -> FilesystemRemote {
     if url.hasPrefix("file://") {
       let path = String(url.dropFirst("file://".count))
       guard path.hasPrefix("/") else { throw RemoteError.unsupportedURL(url) }

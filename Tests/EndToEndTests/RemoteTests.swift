@@ -164,7 +164,7 @@ final class SharedSetup {
     #expect(try repo.lode("pull", "-r", "gone").stderr.contains("does not exist"))
     let duplicate = try repo.lode("remote", "add", "gone", "/elsewhere")
     #expect(duplicate.stderr.contains("already exists"))
-    #expect(try repo.lode("remote", "add", "s3", "s3://bucket/x").stderr.contains("unsupported remote URL"))
+    #expect(try repo.lode("remote", "add", "ftp", "ftp://bucket/x").stderr.contains("unsupported remote URL"))
     // A folder lode may read but not write. Root may write anywhere, so as
     // root the check runs lode as user nobody on a repository it owns.
     let readOnly = try TestRepo(gitInit: false, lodeInit: false)

@@ -1,5 +1,6 @@
 import Basics
 import Foundation
+import S3TestServer
 import Testing
 
 @testable import Remotes
@@ -17,6 +18,7 @@ final class RemoteFixture: @unchecked Sendable {
     mkdir(root, 0o755)
     switch kind {
     case "filesystem": remote = FilesystemRemote(root: root)
+    case "s3": remote = try! S3RemoteTests.remote(S3TestServer.shared!.endpoint)
     default: remote = InMemoryRemote()
     }
     let scratch = scratch
@@ -41,7 +43,8 @@ final class RemoteFixture: @unchecked Sendable {
 
 /// The conformance suite every `Remote` must pass, unchanged.
 @Suite struct RemoteConformanceTests {
-  static let kinds = ["filesystem", "memory"]
+  /// S3 joins when a real S3-compatible server (moto) can be started.
+  static let kinds = ["filesystem", "memory"] + (S3TestServer.available ? ["s3"] : [])
 
   @Test(arguments: kinds)
   func putThenGetReturnsTheSameBytes(kind: String) throws {
@@ -164,7 +167,7 @@ final class RemoteFixture: @unchecked Sendable {
     #expect((remote as! FilesystemRemote).root == expected)
   }
 
-  @Test(arguments: ["s3://bucket/prefix", "http://x", "file://relative", ""])
+  @Test(arguments: ["ftp://bucket/prefix", "http://x", "file://relative", ""])
   func unsupportedURLsAreRefused(url: String) {
     #expect(throws: RemoteError.self) { try RemoteURL.open(url, repositoryRoot: "/repo") }
   }

@@ -116,12 +116,18 @@ final class TestRepo {
     try run(lodeBinary, arguments, in: path(subdirectory), environment: environment)
   }
 
+  /// Runs lode with an argument array (built up by a test) and extra environment.
+  func lode(_ arguments: [String], environment: [String: String]) throws -> RunResult {
+    try run(lodeBinary, arguments, in: root, environment: environment)
+  }
+
   /// Runs lode and records a test failure unless it exits 0.
   @discardableResult
   func lodeOK(
-    _ arguments: String..., in subdirectory: String = "", sourceLocation: SourceLocation = #_sourceLocation
+    _ arguments: String..., in subdirectory: String = "", environment: [String: String] = [:],
+    sourceLocation: SourceLocation = #_sourceLocation
   ) throws -> RunResult {
-    let result = try run(lodeBinary, arguments, in: path(subdirectory))
+    let result = try run(lodeBinary, arguments, in: path(subdirectory), environment: environment)
     #expect(
       result.status == 0, "lode \(arguments.joined(separator: " ")) failed: \(result.output)",
       sourceLocation: sourceLocation)
