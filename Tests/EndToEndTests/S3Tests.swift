@@ -48,9 +48,15 @@ struct S3Tests {
     try a.lodeOK("add", "many", "big.bin")
     try a.git("commit", "-qm", "data")
     try a.git("push", "-q", "origin", "main")
+    // big.bin is stored as a chunk list plus its chunks (docs/formats.md).
+    let bigID = try a.pointerID("big.bin.lode")
+    let list = try a.read(".lode/cache/objects/\(bigID.prefix(2))/\(bigID.dropFirst(2)).chunks")
+    let chunks = list.split(separator: "\n").count - 1
+    #expect(chunks > 500)
     let push = try a.lodeOK("push", "-j", "8")
-    #expect(push.stdout.hasPrefix("pushed 20002 objects"), "\(push.stdout)")
+    #expect(push.stdout.hasPrefix("pushed \(20002 + chunks) objects"), "\(push.stdout)")
     let pushed = Date()
+    // A chunk list already on the remote stands for its chunks: they are not asked about again.
     #expect(try a.lodeOK("push").stdout.hasPrefix("pushed 0 objects (0 B) to storage; 20002 already there"))
 
     let b = try setup.clone()
@@ -61,12 +67,13 @@ struct S3Tests {
     #expect(try b.lodeOK("status").stdout == "Data and pointers are up to date.\n")
 
     // Drop 1,000 files; gc on the remote removes exactly their objects and
-    // the old tree, and keeps the 19,000 files, the new tree and big.bin.
+    // the old tree, and keeps the 19,000 files, the new tree and big.bin
+    // (its chunk list and every chunk).
     try a.sh("rm -r many/7")
     try a.lodeOK("commit")
     try a.lodeOK("push")
     let gc = try a.lodeOK("gc", "-r", "storage", "--force")
-    #expect(gc.stdout == "removed 1001 objects from remote storage; kept 19002\n", "\(gc.stdout)")
+    #expect(gc.stdout == "removed 1001 objects from remote storage; kept \(19002 + chunks)\n", "\(gc.stdout)")
     #expect(try a.lodeOK("gc", "-r", "storage", "--dry-run").stdout.contains("would remove 0 objects"))
     #expect(try a.lodeOK("status", "--remote").stdout == "Cache and remote storage are in sync.\n")
     print(
@@ -81,6 +88,8 @@ struct S3Tests {
       endpoint: server.faultyEndpoint, settings: [("multipart-threshold", "8MB"), ("multipart-chunksize", "5MB")])
     let before = try server.faultCounts(server.faultyEndpoint)
     let a = try setup.clone()
+    // Whole-file objects, so large.bin goes up as a multipart upload (chunks are at most 4 MiB).
+    try a.lodeOK("config", "--local", "cache.chunking", "false")
     for file in 0..<300 { try a.write("set/f\(file).bin", TestRepo.noise(count: 3000 + file, seed: UInt64(file))) }
     try a.write("large.bin", TestRepo.noise(count: 23 << 20, seed: 7))  // five parts
     try a.write("table.csv", String(repeating: "1,2,3,4\n", count: 200_000))
