@@ -34,8 +34,12 @@ extension ObjectCache {
     from producer: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
   ) throws -> PendingObject {
     if codec == .chunked { return try receiveChunkList(id, source: source, from: producer) }
-    try FileIO.makeDirectories(tempDirectory)
-    let temp = try TempFile(in: tempDirectory, mode: 0o444)
+    // The temp file sits in the object's own folder, so publishing is a
+    // rename within one folder (parallel receives then do not queue on the
+    // file system's cross-folder rename lock).
+    let folder = directory(of: id)
+    try FileIO.makeDirectories(folder)
+    let temp = try TempFile(in: folder, mode: 0o444)
     do {
       let size = try contexts.with { context -> Int64 in
         let hasher = SHA256()
