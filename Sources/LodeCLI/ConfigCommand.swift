@@ -28,7 +28,7 @@ struct ConfigCommand: ParsableCommand {
   func run() throws {
     let project = try Project.open()
     if list {
-      for (key, value) in try project.configEntries() { print("\(key)=\(value)") }
+      for (key, value) in try project.displayedConfigEntries() { print("\(key)=\(value)") }
     } else if let key, unset {
       try project.unsetConfig(key, local: local)
     } else if let key, let value {

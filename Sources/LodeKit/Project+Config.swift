@@ -1,5 +1,6 @@
 import Basics
 import GitBridge
+import Remotes
 
 extension Project {
   var configPath: String { lodeDirectory + "/config" }
@@ -15,8 +16,18 @@ extension Project {
     try ConfigFile(layers: [configPath, localConfigPath]).entries()
   }
 
+  /// Every effective setting for display: credentials are shown as `***`.
+  public func displayedConfigEntries() throws -> [(key: String, value: String)] {
+    try configEntries().map { RemoteURL.isCredentialConfigKey($0.key) ? ($0.key, "***") : $0 }
+  }
+
   /// Sets `key` in `.lode/config` (or `config.local`), validating known keys first.
   public func setConfig(_ key: String, _ value: String, local: Bool) throws {
+    if !local && RemoteURL.isCredentialConfigKey(key) {
+      let parts = key.split(separator: ".")
+      throw RemoteError.credentialsInCommittedConfig(
+        remote: parts.dropFirst().dropLast().joined(separator: "."), key: String(parts.last ?? ""))
+    }
     let lock = try lock(for: "config")
     defer { withExtendedLifetime(lock) {} }
     let path = local ? localConfigPath : configPath

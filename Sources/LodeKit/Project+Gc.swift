@@ -34,7 +34,7 @@ extension Project {
       var live = try liveObjects(scope, treesFrom: remote)
       let parsed = try remote.list(prefix: "objects").compactMap { name in ObjectName.parse(name).map { (name, $0) } }
       for (name, (id, codec)) in parsed where codec == .chunked && live.contains(id) {
-        live.formUnion(try remoteChunkList(id, name: name, remote: remote).entries.map(\.id))
+        live.formUnion(try remoteChunks(id, name: name, remote: remote))
       }
       let stored = parsed.map { ($0.0, $0.1.0) }
       let dead = stored.filter { !live.contains($0.1) }
@@ -62,9 +62,10 @@ extension Project {
     return result
   }
 
-  /// The chunk list `name` on `remote`, read from the cache when it has it.
-  private func remoteChunkList(_ id: ObjectID, name: String, remote: Remote) throws -> ChunkList {
-    if let local = try cache.chunkList(of: id) { return local }
+  /// The chunks that the chunk list `name` on `remote` names, read from the
+  /// remote itself (a local list of the same file may cut it differently),
+  /// plus those of the cache's list of that file, if any: both are kept.
+  private func remoteChunks(_ id: ObjectID, name: String, remote: Remote) throws -> [ObjectID] {
     var bytes: [UInt8] = []
     try remote.get(name) {
       bytes.append(contentsOf: $0)
@@ -72,7 +73,8 @@ extension Project {
         throw ObjectStoreError.badChunkList(path: remote.location + "/" + name, detail: "the list is too large")
       }
     }
-    return try ChunkList(parsing: bytes, source: remote.location + "/" + name)
+    let listed = try ChunkList(parsing: bytes, source: remote.location + "/" + name).entries.map(\.id)
+    return listed + ((try? cache.chunkList(of: id))??.entries.map(\.id) ?? [])
   }
 
   /// Every object the outs in `scope` use: files, trees and the trees'

@@ -49,19 +49,16 @@ extension Project {
     let workers = jobs ?? defaultTransferJobs
     let index = try RemoteIndex(remote: remote, ids: Array(files.keys) + Array(trees.keys), workers: workers)
     // The chunks of chunked files the remote lacks go first of all, so a
-    // chunk list on the remote is never ahead of its chunks.
-    var chunks: [ObjectID: String] = [:]
-    for (id, label) in files where !index.contains(id) {
-      guard cache.locate(id)?.codec == .chunked, let list = try cache.chunkList(of: id) else { continue }
-      for entry in list.entries where chunks[entry.id] == nil { chunks[entry.id] = label }
-    }
-    let chunkIndex = try RemoteIndex(remote: remote, ids: Array(chunks.keys), workers: workers)
-    for (group, groupIndex) in [(chunks, chunkIndex), (files, index), (trees, index)] {
+    // chunk list on the remote is never ahead of its chunks; a list whose
+    // chunks cannot all be sent is not sent either.
+    let (chunks, withheld) = try chunksToPush(files: files, remoteHas: index, remote: remote, workers: workers)
+    for (group, groupIndex) in [(chunks.wanted, chunks.index), (files, index), (trees, index)] {
       var sendable: [(ObjectID, CachedLocation)] = []
       for (id, label) in group {
+        let location = cache.locate(id)
         if groupIndex.contains(id) {
           result.skipped += 1
-        } else if let location = cache.locate(id) {
+        } else if let location, !withheld.contains(id) {
           sendable.append((id, CachedLocation(path: location.path, codec: location.codec)))
         } else if !result.missing.contains(label) {
           result.missing.append(label)
@@ -74,6 +71,32 @@ extension Project {
     if scope.runCache { try pushRunCache(to: remote) }
     result.missing.sort()
     return result
+  }
+
+  /// The chunks to push (chunk id → path label) for the chunked files the
+  /// remote lacks, which of them the remote has as bytes (a chunk list in a
+  /// chunk's place does not count), and the chunked files whose lists must
+  /// be withheld because a chunk is neither on the remote nor in the cache.
+  private func chunksToPush(
+    files: [ObjectID: String], remoteHas index: RemoteIndex, remote: Remote, workers: Int
+  ) throws -> (chunks: (wanted: [ObjectID: String], index: RemoteIndex), withheld: Set<ObjectID>) {
+    var wanted: [ObjectID: String] = [:]
+    var lists: [ObjectID: ChunkList] = [:]
+    for (id, label) in files where !index.contains(id) {
+      guard cache.locate(id)?.codec == .chunked, let list = try cache.chunkList(of: id) else { continue }
+      lists[id] = list
+      for entry in list.entries where wanted[entry.id] == nil { wanted[entry.id] = label }
+    }
+    var chunkIndex = try RemoteIndex(remote: remote, ids: Array(wanted.keys), workers: workers)
+    chunkIndex.removeAll { $0 == .chunked }
+    var withheld = Set<ObjectID>()
+    for (id, list) in lists {
+      let complete = list.entries.allSatisfy { entry in
+        chunkIndex.contains(entry.id) || cache.locate(entry.id).map { $0.codec != .chunked } == true
+      }
+      if !complete { withheld.insert(id) }
+    }
+    return ((wanted, chunkIndex), withheld)
   }
 
   /// Uploads the run-cache entries the remote lacks (after their outs, so an

@@ -35,4 +35,9 @@ struct RemoteIndex {
   }
 
   func contains(_ id: ObjectID) -> Bool { codecs[id] != nil }
+
+  /// Forgets the objects stored in the encodings `shouldRemove` picks.
+  mutating func removeAll(where shouldRemove: (Codec) -> Bool) {
+    codecs = codecs.filter { !shouldRemove($0.value) }
+  }
 }

@@ -31,6 +31,7 @@ final class ChunkWriter: @unchecked Sendable {
 
   deinit {
     if !finished { worker.finish() }
+    if current != nil { freeSlots.signal() }  // the semaphore must be back at its start value
     for slot in slots { slot.deallocate() }
   }
 
@@ -61,6 +62,13 @@ final class ChunkWriter: @unchecked Sendable {
   /// Waits for every chunk to be stored; returns the list's entries and the
   /// chunks that are new to the cache (to publish before the list).
   func finish() throws -> (entries: [ChunkList.Entry], fresh: [PendingObject]) {
+    if let slot = current {
+      // A chunk left unfinished (the read failed): its slot goes back unused.
+      current = nil
+      held = 0
+      freeIndices.withLock { $0.append(slot) }
+      freeSlots.signal()
+    }
     if !finished {
       finished = true
       worker.finish()

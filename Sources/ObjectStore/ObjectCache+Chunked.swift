@@ -47,17 +47,18 @@ extension ObjectCache {
     }
     let list = ChunkList(entries: entries).encoded()
     let folder = directory(of: id)
-    let temp: TempFile
+    var temp: TempFile?
     do {
       try FileIO.makeDirectories(folder)
       temp = try TempFile(in: folder, mode: 0o444)
-      try list.withUnsafeBytes { try FileIO.writeAll(temp.fd, $0, path: temp.path) }
+      try list.withUnsafeBytes { try FileIO.writeAll(temp!.fd, $0, path: temp!.path) }
     } catch {
+      temp?.discard()
       discard(fresh)
       throw error
     }
-    temp.closeWithoutPublishing()
-    return PendingObject(id: id, size: total, codec: .chunked, source: before, tempPath: temp.path, chunks: fresh)
+    temp!.closeWithoutPublishing()
+    return PendingObject(id: id, size: total, codec: .chunked, source: before, tempPath: temp!.path, chunks: fresh)
   }
 
   /// The chunk list of `id` when the cache stores it chunked.

@@ -23,7 +23,14 @@ public enum RemoteURL {
 
   /// Whether `key` holds a credential, which must never be committed.
   public static func isCredentialSetting(_ key: String) -> Bool {
-    S3Location.credentialKeys.contains(key)
+    S3Location.credentialKeys.contains(key.lowercased())  // git-config names ignore case
+  }
+
+  /// Whether the full config key `remote.NAME.KEY` holds a credential.
+  public static func isCredentialConfigKey(_ key: String) -> Bool {
+    let lowered = key.lowercased()
+    guard lowered.hasPrefix("remote."), let dot = lowered.lastIndex(of: ".") else { return false }
+    return isCredentialSetting(String(lowered[lowered.index(after: dot)...]))
   }
 
   private static func folder(_ url: String, repositoryRoot: String) throws -> FilesystemRemote {

@@ -156,4 +156,27 @@ func objectBytes(_ repo: TestRepo, _ folder: String) throws -> Int64 {
     let c = try shared.clone()
     #expect(try c.lodeOK("gc", "--remote", "storage", "--force").stdout.hasPrefix("removed 0 objects"))
   }
+
+  @Test func aChunkListIsNeverPushedAheadOfAChunkTheCacheLacks() throws {
+    let shared = try SharedSetup()
+    let a = try shared.clone()
+    try a.write("big.bin", TestRepo.noise(count: 20 << 20, seed: 81))
+    try a.lodeOK("add", "big.bin")
+    let id = try a.pointerID("big.bin.lode")
+    let list = try a.read(".lode/cache/objects/\(id.prefix(2))/\(id.dropFirst(2)).chunks")
+    let chunk = String(list.split(separator: "\n")[2].prefix(64))
+    try a.sh("rm -f .lode/cache/objects/\(chunk.prefix(2))/\(chunk.dropFirst(2))*")
+    let push = try a.lode("push")
+    #expect(push.status != 0 && push.stderr.contains("big.bin"), "\(push.output)")
+    #expect(!shared.storage.exists("objects/\(id.prefix(2))/\(id.dropFirst(2)).chunks"))
+    // Once the cache is whole again, the next push completes the remote.
+    try a.sh("rm -rf .lode/cache .lode/state")
+    try a.lodeOK("add", "big.bin")
+    try a.lodeOK("push")
+    try a.git("commit", "-qm", "big")
+    try a.git("push", "-q", "origin", "HEAD:main")
+    let b = try shared.clone()
+    try b.lodeOK("pull")
+    #expect(try b.sha256sum("big.bin") == id)
+  }
 }

@@ -55,11 +55,25 @@ struct S3CredentialTests {
     #expect(refused.status == 1)
     #expect(refused.stderr.contains("remote.storage.secret-access-key is a credential and must not be in .lode/config"))
     outputs.append(refused)
+    // Other spellings and the generic config command are refused the same way.
+    for attempt in [
+      ["remote", "modify", "storage", "Secret-Access-Key", Self.canarySecret],
+      ["config", "remote.storage.secret-access-key", Self.canarySecret],
+      ["config", "remote.storage.Session-Token", Self.canaryToken],
+    ] {
+      let result = try repo.lode(attempt, environment: [:])
+      #expect(
+        result.status == 1 && result.stderr.contains("must not be in .lode/config"), "\(attempt): \(result.output)")
+      outputs.append(result)
+    }
     try repo.lodeOK("remote", "modify", "--local", "storage", "access-key-id", Self.canaryKey)
     try repo.lodeOK("remote", "modify", "--local", "storage", "secret-access-key", Self.canarySecret)
     let local = try repo.lode(["push"], environment: real)
     #expect(local.stderr.contains("access denied"), "config.local keys come first: \(local.stderr)")
     outputs.append(local)
+    let listed = try repo.lodeOK("config", "--list")
+    #expect(listed.stdout.contains("remote.storage.secret-access-key=***"), "\(listed.stdout)")
+    outputs.append(listed)
 
     let secrets = [Self.canaryKey, Self.canarySecret, Self.canaryToken, server.accessKeyID, server.secretAccessKey]
     let committed = try repo.sh(
