@@ -42,7 +42,12 @@ extension Project {
       result.removed = dead.map(\.1).sorted()
       if dryRun || dead.isEmpty { return result }
       guard force || confirm(dead.count) else { throw LodeKitError.gcNotConfirmed(remote: remoteName) }
-      try parallelForEach(dead.count, workers: defaultTransferJobs) { try remote.delete(dead[$0].0) }
+      // Chunk lists go before the chunks they name, so an interrupted gc never
+      // leaves a list whose chunks are gone (the reverse of publishing).
+      for phase in [true, false] {
+        let batch = dead.filter { $0.0.hasSuffix(Codec.chunked.suffix) == phase }
+        try parallelForEach(batch.count, workers: defaultTransferJobs) { try remote.delete(batch[$0].0) }
+      }
       return result
     }
     var live = try liveObjects(scope, treesFrom: nil)
@@ -52,9 +57,10 @@ extension Project {
     for object in stored where object.codec == .chunked && live.contains(object.id) {
       live.formUnion(try ChunkList(readingFile: object.path).entries.map(\.id))
     }
-    let dead = stored.filter { !live.contains($0.id) }
+    // Chunk lists first: a killed gc may leave unused chunks, never a list without its chunks.
+    let dead = stored.filter { !live.contains($0.id) }.sorted { ($0.codec == .chunked) && $1.codec != .chunked }
     result.kept = stored.count - dead.count
-    result.removed = dead.map(\.id)
+    result.removed = dead.map(\.id).sorted()
     for object in dead {
       result.bytes += (try FileStat.of(object.path))?.size ?? 0
       if !dryRun { try FileIO.removeFile(object.path) }
