@@ -24,7 +24,10 @@ struct PresenceMemo {
     trees = Array(([id.hex] + trees).prefix(Self.capacity))
     let text = ([Self.header, fingerprint] + trees).joined(separator: "\n") + "\n"
     // A memo is a hint: written atomically but not flushed.
-    guard let temp = try? TempFile(in: Path.parent(of: path)) else { return }
+    // Through the cache's tmp/, which the next locked command clears if this one dies.
+    let folder = Path.parent(of: path) + "/tmp"
+    try? FileIO.makeDirectories(folder)
+    guard let temp = try? TempFile(in: folder) else { return }
     do {
       try Array(text.utf8).withUnsafeBytes { try FileIO.writeAll(temp.fd, $0, path: temp.path) }
       try temp.publish(as: path, durable: false)

@@ -55,7 +55,9 @@ extension ObjectCache {
     for byte in 0..<256 {
       let name = String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
       guard let stat = try? FileStat.of(name, in: fd, path: objectsDirectory + "/" + name) else { continue }
-      if now - stat.mtimeNanoseconds < settle || now - stat.ctimeNanoseconds < settle { return nil }
+      // A file system that keeps whole seconds only needs a whole tick of quiet.
+      let window = stat.mtimeNanoseconds % 1_000_000_000 == 0 ? max(settle, 2_000_000_000) : settle
+      if now - stat.mtimeNanoseconds < window || now - stat.ctimeNanoseconds < window { return nil }
       record += Array(name.utf8)
       for value in [UInt64(bitPattern: stat.mtimeNanoseconds), UInt64(bitPattern: stat.ctimeNanoseconds), stat.inode] {
         withUnsafeBytes(of: value.littleEndian) { record += $0 }

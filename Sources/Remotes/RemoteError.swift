@@ -22,6 +22,8 @@ public enum RemoteError: LodeError, Equatable {
   case badS3URL(url: String, reason: String)
   /// A remote setting with a value lode cannot use.
   case badSetting(key: String, value: String, expected: String)
+  /// A setting an S3 remote does not know (its value is never echoed: it may be a secret).
+  case unknownSetting(key: String, known: String)
   /// A credential setting was asked to go, or found, in the committed `.lode/config`.
   case credentialsInCommittedConfig(remote: String, key: String)
   /// libcurl, which S3 remotes talk HTTP through, could not be loaded.
@@ -51,6 +53,8 @@ public enum RemoteError: LodeError, Equatable {
     case .badS3URL(let url, let reason): return "bad S3 remote URL '\(url.debugEscaped)': \(reason)"
     case .badSetting(let key, let value, let expected):
       return "bad remote setting \(key) = '\(value.debugEscaped)': expected \(expected)"
+    case .unknownSetting(let key, let known):
+      return "unknown S3 remote setting '\(key.debugEscaped)' (known: \(known))"
     case .credentialsInCommittedConfig(let remote, let key):
       return "remote.\(remote).\(key) is a credential and must not be in .lode/config, which git commits"
     case .httpUnavailable(let detail): return "S3 remotes need libcurl, which could not be loaded (\(detail))"
@@ -79,6 +83,7 @@ public enum RemoteError: LodeError, Equatable {
     case .badName: return "use letters, digits, '-', '_' and '.'"
     case .badS3URL: return "use s3://BUCKET or s3://BUCKET/PREFIX"
     case .badSetting: return "fix it with 'lode remote modify NAME KEY VALUE' (see docs/remotes.md)"
+    case .unknownSetting: return "remove it with 'lode config --unset remote.NAME.KEY' (see docs/remotes.md)"
     case .credentialsInCommittedConfig:
       return
         "use AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile in ~/.aws/credentials, or 'lode remote modify --local'"

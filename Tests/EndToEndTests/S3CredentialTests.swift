@@ -110,6 +110,11 @@ struct S3CredentialTests {
     let userinfo = try repo.lode("remote", "modify", "ok", "endpointurl", "https://user:pw@example.com")
     #expect(userinfo.stderr.contains("bad remote setting endpointurl"), "\(userinfo.stderr)")
     #expect(try repo.lode("remote", "modify", "ok", "addressing", "dns").stderr.contains("path, virtual or auto"))
+    // A region becomes part of a host name; an unknown setting is refused without echoing its value.
+    #expect(try repo.lode("remote", "modify", "ok", "region", "evil.com/").stderr.contains("bad remote setting region"))
+    let typo = try repo.lode("remote", "modify", "ok", "endpoint-url", "https://hidden.example")
+    #expect(typo.status == 1 && typo.stderr.contains("unknown S3 remote setting 'endpoint-url'"), "\(typo.stderr)")
+    #expect(!typo.output.contains("hidden.example"))
     try repo.lodeOK("remote", "modify", "ok", "region", "eu-west-1")
     try repo.lodeOK("remote", "modify", "ok", "addressing", "virtual")
     #expect(try repo.read(".lode/config").contains("region = eu-west-1"))

@@ -102,7 +102,11 @@ final class CurlHandlePool: @unchecked Sendable {
       throw RemoteError.httpUnavailable(detail: "curl_easy_init failed")
     }
     curl.easyReset(handle)
-    defer { idle.withLock { $0.append(handle) } }
+    defer {
+      // Reset again before it idles: no option may point at memory the request owned.
+      curl.easyReset(handle)
+      idle.withLock { $0.append(handle) }
+    }
     return try body(handle)
   }
 }

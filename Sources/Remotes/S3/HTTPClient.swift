@@ -189,10 +189,16 @@ private final class ExchangeState {
         return false
       }
     } else {
+      // Listings and error pages are small; anything larger is not what was asked for.
+      guard body.count + bytes.count <= Self.collectedBodyLimit else { return false }
       body.append(contentsOf: bytes)
     }
     return true
   }
+
+  /// The most bytes of a response kept in memory (a ListObjectsV2 page of
+  /// 1,000 keys is about 300 KB).
+  static let collectedBodyLimit = 8 << 20
 
   func header(_ line: String) {
     if line.hasPrefix("HTTP/") {

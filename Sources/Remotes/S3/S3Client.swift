@@ -44,6 +44,9 @@ final class S3Client: Sendable {
   init(location: S3Location, region: String, credentials: AWSCredentials, tuning: S3Tuning) throws {
     self.location = location
     self.tuning = tuning
+    guard S3Location.isRegion(region) else {
+      throw RemoteError.badSetting(key: "region", value: region, expected: "a region name such as eu-west-1")
+    }
     signer = SigV4Signer(credentials: credentials, region: region)
     let endpoint = location.endpoint ?? .init(scheme: "https", host: "s3.\(region).amazonaws.com", port: nil)
     switch location.addressing {

@@ -60,12 +60,28 @@ struct S3Location: Sendable, Equatable {
     }
     self.addressing = parsed
     region = settings["region"]
+    if let region, !Self.isRegion(region) {
+      throw RemoteError.badSetting(key: "region", value: region, expected: "a region name such as eu-west-1")
+    }
     profile = settings["profile"]
+    for key in settings.keys where key != "url" {
+      let known = Self.settingKeys.contains(key.lowercased()) || Self.credentialKeys.contains(key.lowercased())
+      if !known {
+        throw RemoteError.unknownSetting(
+          key: key, known: (["url"] + Self.settingKeys.sorted() + Self.credentialKeys.sorted()).joined(separator: ", "))
+      }
+    }
     multipartThreshold = try settings["multipart-threshold"].map { try Self.parseSize($0, key: "multipart-threshold") }
     partSize = try settings["multipart-chunksize"].map { try Self.parseSize($0, key: "multipart-chunksize") }
     if let partSize, partSize < 5 << 20 {
       throw RemoteError.badSetting(key: "multipart-chunksize", value: "\(partSize)", expected: "at least 5MiB")
     }
+  }
+
+  /// Whether `name` can be a region: it becomes part of a host name.
+  static func isRegion(_ name: String) -> Bool {
+    !name.isEmpty && name.count <= 64
+      && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
   }
 
   /// Why `name` is not a valid bucket name (S3's rules), or nil.

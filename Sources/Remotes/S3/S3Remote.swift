@@ -64,6 +64,7 @@ public final class S3Remote: Remote {
     let folder = keyBase + (try validatedName(prefix)) + "/"
     var names: [String] = []
     var token: String?
+    var seenTokens = Set<String>()
     repeat {
       var query = [("list-type", "2"), ("prefix", folder), ("max-keys", "\(client.tuning.listPageSize)")]
       if let token { query.append(("continuation-token", token)) }
@@ -75,6 +76,11 @@ public final class S3Remote: Remote {
       }
       let truncated = S3XML.value("IsTruncated", in: response.body) == "true"
       token = truncated ? S3XML.value("NextContinuationToken", in: response.body) : nil
+      // A truncated page without a new token would end the listing short, or never end it.
+      if truncated, token == nil || !seenTokens.insert(token!).inserted {
+        throw RemoteError.requestFailed(
+          url: location, operation: "ListObjectsV2", detail: "the server's listing does not continue properly")
+      }
     } while token != nil
     return names
   }
