@@ -95,10 +95,12 @@ public final class S3Remote: Remote {
     var etag: String?
     var skip: Int64 = 0
     var streamed = false
+    var total: Int64?
     let response = try client.send(
       operation,
       streams: { status, headers in
         if delivered == 0 { etag = headers["etag"] }
+        if status == 200, total == nil { total = headers["content-length"].flatMap { Int64($0) } }
         // A server that ignores Range answers 200 with the whole object again.
         skip = status == 200 ? delivered : 0
         let resumesRight = status == 206 && headers["content-range"]?.hasPrefix("bytes \(delivered)-") == true
@@ -126,6 +128,8 @@ public final class S3Remote: Remote {
       return request
     }
     if response.status == 404 { throw RemoteError.notFound(name: name, remote: location) }
+    // Cut off after the last byte: the resumed request asks for nothing and gets 416.
+    if response.status == 416, let total, delivered == total { return }
     // An empty object has no body to stream; a resumed answer must have streamed.
     let empty = response.status == 200 && delivered == 0 && response.body.isEmpty
     guard streamed || empty else { throw client.failure(response, operation: operation) }
