@@ -1,26 +1,35 @@
 import Basics
 import Dispatch
 
-/// Hands the chunks of one file, in order, to a thread that hashes and
-/// stores them, so that cutting and hashing the whole file (on the caller's
-/// thread) overlaps hashing and storing its chunks. A few chunk-sized
-/// buffers circulate between the two; memory stays at `slotCount` chunks.
+/// Hands the chunks of one file to threads that hash and store them, so
+/// that cutting and hashing the whole file (on the caller's thread)
+/// overlaps hashing and storing its chunks. Storing costs more than cutting
+/// (a second SHA-256 pass, and the write), so two threads share it, taking
+/// chunks in turn: whenever the cutting thread waits for a buffer, its core
+/// stores. A few chunk-sized buffers circulate; memory stays at `slotCount`
+/// chunks whatever the file size.
 final class ChunkWriter: @unchecked Sendable {
-  static let slotCount = 3
+  static let slotCount = 4
+  static let storerCount = 2
 
   private let cache: ObjectCache
   private let slots: [UnsafeMutableRawBufferPointer]
   private let freeSlots = DispatchSemaphore(value: ChunkWriter.slotCount)
   private let freeIndices = Locked(Array(0..<ChunkWriter.slotCount))
-  private let worker = SerialWorker()
+  private let storers = (0..<ChunkWriter.storerCount).map { _ in SerialWorker() }
   private var current: Int?
   private var held = 0
+  private var count = 0
   private var finished = false
-  // Touched only by the worker thread until `finish` joined it.
-  private var entries: [ChunkList.Entry] = []
-  private var fresh: [PendingObject] = []
-  private var seen = Set<ObjectID>()
-  private var failure: Error?
+  private let results = Locked(Results())
+
+  /// What the storing threads found, gathered under a lock.
+  private struct Results {
+    var entries: [(index: Int, entry: ChunkList.Entry)] = []
+    var fresh: [PendingObject] = []
+    var seen = Set<ObjectID>()
+    var failure: Error?
+  }
 
   init(cache: ObjectCache) {
     self.cache = cache
@@ -30,7 +39,7 @@ final class ChunkWriter: @unchecked Sendable {
   }
 
   deinit {
-    if !finished { worker.finish() }
+    if !finished { for storer in storers { storer.finish() } }
     if current != nil { freeSlots.signal() }  // the semaphore must be back at its start value
     for slot in slots { slot.deallocate() }
   }
@@ -54,13 +63,16 @@ final class ChunkWriter: @unchecked Sendable {
   func endChunk() {
     guard let slot = current else { return }
     let length = held
+    let index = count
     current = nil
     held = 0
-    worker.submit { self.store(slot: slot, length: length) }
+    count += 1
+    storers[index % storers.count].submit { self.store(slot: slot, length: length, index: index) }
   }
 
-  /// Waits for every chunk to be stored; returns the list's entries and the
-  /// chunks that are new to the cache (to publish before the list).
+  /// Waits for every chunk to be stored; returns the list's entries, in
+  /// file order, and the chunks that are new to the cache (to publish
+  /// before the list).
   func finish() throws -> (entries: [ChunkList.Entry], fresh: [PendingObject]) {
     if let slot = current {
       // A chunk left unfinished (the read failed): its slot goes back unused.
@@ -71,33 +83,37 @@ final class ChunkWriter: @unchecked Sendable {
     }
     if !finished {
       finished = true
-      worker.finish()
+      for storer in storers { storer.finish() }
     }
-    if let failure {
-      cache.discard(fresh)
-      fresh = []
-      throw failure
+    return try results.withLock { results in
+      if let failure = results.failure {
+        cache.discard(results.fresh)
+        results.fresh = []
+        throw failure
+      }
+      return (results.entries.sorted { $0.index < $1.index }.map(\.entry), results.fresh)
     }
-    return (entries, fresh)
   }
 
-  private func store(slot: Int, length: Int) {
+  private func store(slot: Int, length: Int, index: Int) {
     defer {
       freeIndices.withLock { $0.append(slot) }
       freeSlots.signal()
     }
-    if failure != nil { return }
     let content = UnsafeRawBufferPointer(rebasing: slots[slot][0..<length])
     let id = ObjectID.of(content)
-    entries.append(ChunkList.Entry(id: id, size: Int64(length)))
-    guard seen.insert(id).inserted, !cache.contains(id) else { return }
+    let isFirst = results.withLock { results -> Bool in
+      results.entries.append((index, ChunkList.Entry(id: id, size: Int64(length))))
+      return results.failure == nil && results.seen.insert(id).inserted
+    }
+    guard isFirst, !cache.contains(id) else { return }
     do {
       let stored = try cache.contexts.with { context in
         try cache.storeNew(content, id: id, source: nil, codecOverride: nil, context: context)
       }
-      fresh.append(stored)
+      results.withLock { $0.fresh.append(stored) }
     } catch {
-      failure = error
+      results.withLock { if $0.failure == nil { $0.failure = error } }
     }
   }
 }
