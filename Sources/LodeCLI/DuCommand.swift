@@ -7,21 +7,13 @@ struct DuCommand: ParsableCommand {
     commandName: "du",
     abstract: "Show how much data is tracked and what the cache spends on it after dedup and compression.")
 
-  @Option(name: .customLong("rev"), help: "Also count the data of this git revision (repeatable).")
-  var revisions: [String] = []
-  @Flag(help: "Also count the data of every local branch.") var allBranches = false
-  @Flag(help: "Also count the data of every tag.") var allTags = false
-  @Flag(help: "Also count the data of every commit.") var allCommits = false
+  @OptionGroup var history: RevisionOptions
   @Flag(help: "Print the numbers as JSON.") var json = false
   @Argument(help: "Tracked paths (default: all).") var paths: [String] = []
 
   func run() throws {
-    var scope = DataScope()
+    var scope = history.scope
     scope.paths = paths
-    scope.revisions = revisions
-    scope.allBranches = allBranches
-    scope.allTags = allTags
-    scope.allCommits = allCommits
     let usage = try Project.open().diskUsage(scope)
     if json {
       print(try renderJSON(UsageJSON(usage)))

@@ -10,12 +10,7 @@ struct TransferOptions: ParsableArguments {
   @Option(name: [.customShort("j"), .customLong("jobs")], help: "Parallel transfers (default: twice the cores).")
   var jobs: Int?
 
-  @Option(name: .customLong("rev"), help: "Also cover the data of this git revision (repeatable).")
-  var revisions: [String] = []
-
-  @Flag(help: "Also cover the data of every local branch.") var allBranches = false
-  @Flag(help: "Also cover the data of every tag.") var allTags = false
-  @Flag(help: "Also cover the data of every commit.") var allCommits = false
+  @OptionGroup var history: RevisionOptions
   @Flag(help: "Also carry the run-cache: every remembered run and its outs.") var runCache = false
 
   @Argument(help: "Tracked paths (default: all).") var paths: [String] = []
@@ -25,13 +20,30 @@ struct TransferOptions: ParsableArguments {
   }
 
   var scope: DataScope {
-    var scope = DataScope()
+    var scope = history.scope
     scope.paths = paths
+    scope.runCache = runCache
+    return scope
+  }
+}
+
+/// The git revisions whose data a command covers besides the workspace's
+/// (push, fetch, pull, gc, du).
+struct RevisionOptions: ParsableArguments {
+  @Option(name: .customLong("rev"), help: "Also cover the data of this git revision (repeatable).")
+  var revisions: [String] = []
+
+  @Flag(help: "Also cover the data of every local branch.") var allBranches = false
+  @Flag(help: "Also cover the data of every tag.") var allTags = false
+  @Flag(help: "Also cover the data of every commit.") var allCommits = false
+
+  /// The workspace plus these revisions.
+  var scope: DataScope {
+    var scope = DataScope()
     scope.revisions = revisions
     scope.allBranches = allBranches
     scope.allTags = allTags
     scope.allCommits = allCommits
-    scope.runCache = runCache
     return scope
   }
 }

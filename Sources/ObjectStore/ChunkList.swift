@@ -68,17 +68,9 @@ public struct ChunkList: Sendable, Equatable {
 
   /// Reads and parses the chunk list file at `path`.
   public init(readingFile path: String) throws {
-    let fd = try FileIO.openRead(path)
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
-    defer { buffer.deallocate() }
-    while true {
-      let filled = try FileIO.read(fd, into: buffer, path: path)
-      if filled == 0 { break }
-      bytes.append(contentsOf: buffer[0..<filled])
-      if bytes.count > Self.maximumEncodedSize { break }
+    if let size = try FileStat.of(path)?.size, size > Self.maximumEncodedSize {
+      throw ObjectStoreError.badChunkList(path: path, detail: "line 1: the list is too large")
     }
-    try self.init(parsing: bytes, source: path)
+    try self.init(parsing: try FileIO.readFile(path), source: path)
   }
 }
