@@ -67,6 +67,20 @@ let smallChunks = ChunkSizes(minimum: 2048, average: 8192, maximum: 32768)
     #expect(before.intersection(after).count > before.count - 4)
   }
 
+  @Test(arguments: [1, 1000, 4095, 65536, 1 << 20])
+  func cutsMatchAByteAtATimeReference(piece: Int) {
+    // Noise, text-like bytes with few values, and runs that force maximum-size chunks.
+    var mixed = noise(300_000, seed: 21).map { $0 % 7 }
+    mixed += [UInt8](repeating: 9, count: 100_000) + noise(200_000, seed: 22)
+    for bytes in [noise(700_000, seed: 20), mixed] {
+      #expect(cuts(bytes, sizes: smallChunks, piece: piece) == referenceCuts(bytes, sizes: smallChunks))
+    }
+    if piece >= 65536 {
+      let big = noise(12 << 20, seed: 23)
+      #expect(cuts(big, piece: piece) == referenceCuts(big, sizes: .standard))
+    }
+  }
+
   @Test func uniformContentIsCutAtTheMaximum() {
     let lengths = cuts([UInt8](repeating: 0, count: 200_000), sizes: smallChunks)
     #expect(lengths.dropLast().allSatisfy { $0 == smallChunks.maximum })
@@ -78,6 +92,31 @@ let smallChunks = ChunkSizes(minimum: 2048, average: 8192, maximum: 32768)
     #expect(Gear.table[255] == 7_611_058_408_872_947_252)
     #expect(cuts(noise(3 << 20, seed: 5)) == [1_845_491, 1_227_034, 73_203])
   }
+}
+
+/// The chunk sizes of `bytes` by the chunker's rule applied one byte at a
+/// time, the plainest way: what the two-stream scan must agree with.
+func referenceCuts(_ bytes: [UInt8], sizes: ChunkSizes) -> [Int] {
+  let bits = UInt64(sizes.average.trailingZeroBitCount)
+  let strict = ~UInt64(0) << (64 - (bits + 2))
+  let loose = ~UInt64(0) << (64 - (bits - 2))
+  var lengths: [Int] = []
+  var length = 0
+  var hash: UInt64 = 0
+  for byte in bytes {
+    length += 1
+    if length > sizes.minimum {
+      hash = (hash << 1) &+ Gear.table[Int(byte)]
+      let mask = length <= sizes.average ? strict : loose
+      if hash & mask == 0 || length == sizes.maximum {
+        lengths.append(length)
+        length = 0
+        hash = 0
+      }
+    }
+  }
+  if length > 0 { lengths.append(length) }
+  return lengths
 }
 
 @Suite struct ChunkListTests {
