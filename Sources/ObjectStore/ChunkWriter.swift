@@ -2,14 +2,16 @@ import Basics
 import Dispatch
 
 /// Hands the chunks of one file to threads that hash and store them, so
-/// that cutting and hashing the whole file (on the caller's thread)
-/// overlaps hashing and storing its chunks. Storing costs more than cutting
-/// (a second SHA-256 pass, and the write), so two threads share it, taking
-/// chunks in turn: whenever the cutting thread waits for a buffer, its core
-/// stores. A few chunk-sized buffers circulate; memory stays at `slotCount`
-/// chunks whatever the file size.
+/// that reading and cutting the file (on the caller's thread) overlaps
+/// hashing the whole file (one thread, chunk after chunk in file order) and
+/// hashing and storing each chunk (two threads, taking chunks in turn).
+/// Each of the three jobs costs about as much CPU as cutting, so spreading
+/// them keeps both cores busy instead of leaving the cutting thread the
+/// bottleneck. A few chunk-sized buffers circulate, each going back once
+/// both its whole-file hash and its store are done; memory stays at
+/// `slotCount` chunks whatever the file size.
 final class ChunkWriter: @unchecked Sendable {
-  static let slotCount = 4
+  static let slotCount = 6
   static let storerCount = 2
 
   private let cache: ObjectCache
@@ -17,6 +19,11 @@ final class ChunkWriter: @unchecked Sendable {
   private let freeSlots = DispatchSemaphore(value: ChunkWriter.slotCount)
   private let freeIndices = Locked(Array(0..<ChunkWriter.slotCount))
   private let storers = (0..<ChunkWriter.storerCount).map { _ in SerialWorker() }
+  /// Hashes the whole file, one chunk after another in file order.
+  private let wholeHasher = SerialWorker()
+  private let whole = SHA256()
+  /// How many of the two jobs of each slot's chunk are still running.
+  private let pending = Locked([Int](repeating: 0, count: ChunkWriter.slotCount))
   private var current: Int?
   private var held = 0
   private var count = 0
@@ -39,7 +46,7 @@ final class ChunkWriter: @unchecked Sendable {
   }
 
   deinit {
-    if !finished { for storer in storers { storer.finish() } }
+    if !finished { for worker in storers + [wholeHasher] { worker.finish() } }
     if current != nil { freeSlots.signal() }  // the semaphore must be back at its start value
     for slot in slots { slot.deallocate() }
   }
@@ -67,13 +74,34 @@ final class ChunkWriter: @unchecked Sendable {
     current = nil
     held = 0
     count += 1
-    storers[index % storers.count].submit { self.store(slot: slot, length: length, index: index) }
+    pending.withLock { $0[slot] = 2 }
+    wholeHasher.submit {
+      self.whole.update(UnsafeRawBufferPointer(rebasing: self.slots[slot][0..<length]))
+      self.release(slot)
+    }
+    storers[index % storers.count].submit {
+      self.store(slot: slot, length: length, index: index)
+      self.release(slot)
+    }
   }
 
-  /// Waits for every chunk to be stored; returns the list's entries, in
-  /// file order, and the chunks that are new to the cache (to publish
-  /// before the list).
-  func finish() throws -> (entries: [ChunkList.Entry], fresh: [PendingObject]) {
+  /// Marks one of the two jobs of `slot`'s chunk done; the second to finish
+  /// hands the slot back.
+  private func release(_ slot: Int) {
+    let free = pending.withLock { pending -> Bool in
+      pending[slot] -= 1
+      return pending[slot] == 0
+    }
+    if free {
+      freeIndices.withLock { $0.append(slot) }
+      freeSlots.signal()
+    }
+  }
+
+  /// Waits for every chunk to be hashed and stored; returns the whole
+  /// file's id, the list's entries in file order, and the chunks that are
+  /// new to the cache (to publish before the list).
+  func finish() throws -> (id: ObjectID, entries: [ChunkList.Entry], fresh: [PendingObject]) {
     if let slot = current {
       // A chunk left unfinished (the read failed): its slot goes back unused.
       current = nil
@@ -83,23 +111,20 @@ final class ChunkWriter: @unchecked Sendable {
     }
     if !finished {
       finished = true
-      for storer in storers { storer.finish() }
+      for worker in storers + [wholeHasher] { worker.finish() }
     }
+    let id = ObjectID(trusted: whole.finalizeHex())
     return try results.withLock { results in
       if let failure = results.failure {
         cache.discard(results.fresh)
         results.fresh = []
         throw failure
       }
-      return (results.entries.sorted { $0.index < $1.index }.map(\.entry), results.fresh)
+      return (id, results.entries.sorted { $0.index < $1.index }.map(\.entry), results.fresh)
     }
   }
 
   private func store(slot: Int, length: Int, index: Int) {
-    defer {
-      freeIndices.withLock { $0.append(slot) }
-      freeSlots.signal()
-    }
     let content = UnsafeRawBufferPointer(rebasing: slots[slot][0..<length])
     let id = ObjectID.of(content)
     let isFirst = results.withLock { results -> Bool in

@@ -3,21 +3,19 @@ import Basics
 extension ObjectCache {
   /// Stores the file open at `fd` as content-defined chunks plus a chunk
   /// list under the whole file's id. The first `filled` bytes are already
-  /// in the context's buffer. This thread reads, hashes the whole file and
-  /// finds the cuts; a second thread hashes and stores each chunk (a chunk
-  /// the cache already has costs no compression and no write).
+  /// in the context's buffer. This thread reads and finds the cuts; the
+  /// chunk writer's threads hash the whole file and hash and store each
+  /// chunk (a chunk the cache already has costs no compression and no write).
   func writeChunked(fd: Int32, path: String, before: FileStat, filled first: Int, context: CodecContext) throws
     -> PendingObject
   {
     let writer = ChunkWriter(cache: self)
     var chunker = Chunker(sizes: policy.chunkSizes)
-    let whole = SHA256()
     var total: Int64 = 0
     do {
       var filled = first
       while filled > 0 {
         let data = UnsafeRawBufferPointer(rebasing: context.buffer[0..<filled])
-        whole.update(data)
         total += Int64(filled)
         var offset = 0
         while offset < filled {
@@ -39,8 +37,7 @@ extension ObjectCache {
       discard((try? writer.finish())?.fresh ?? [])
       throw error
     }
-    let (entries, fresh) = try writer.finish()
-    let id = ObjectID(trusted: whole.finalizeHex())
+    let (id, entries, fresh) = try writer.finish()
     if contains(id) {
       discard(fresh)
       return PendingObject(id: id, size: total, codec: .chunked, source: before, tempPath: nil)
