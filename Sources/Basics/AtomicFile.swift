@@ -39,11 +39,17 @@ public final class TempFile {
     _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
     self.fd = fd
     self.path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    // mkostemp creates 0600; apply the wanted mode through the umask like open(2) would.
+    // mkstemp creates 0600; apply the wanted mode through the umask like open(2) would.
+    fchmod(fd, mode & ~TempFile.umaskAtStart)
+  }
+
+  /// The process's umask, read once: reading it means setting it, which
+  /// threads creating temp files at the same time must not race on.
+  private static let umaskAtStart: mode_t = {
     let mask = umask(0)
     umask(mask)
-    fchmod(fd, mode & ~mask)
-  }
+    return mask
+  }()
 
   deinit { if !closed { close(fd) } }
 
@@ -74,4 +80,18 @@ public final class TempFile {
 extension TempFile {
   /// Closes the file and leaves it in place for a later publish step.
   public func closeWithoutPublishing() { closeFileForHandOff() }
+
+  /// Asks the kernel to start writing the file's data to disk now, without
+  /// waiting, so a later fsync or syncfs finds less left to do.
+  public func startWriteback() {
+    guard let syncFileRange = TempFile.syncFileRange else { return }
+    _ = syncFileRange(fd, 0, 0, 2)  // SYNC_FILE_RANGE_WRITE
+  }
+
+  /// glibc's `sync_file_range`, which Swift's Glibc module leaves out
+  /// (it needs _GNU_SOURCE); nil where the C library lacks it.
+  private static let syncFileRange: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self)
+  }()
 }

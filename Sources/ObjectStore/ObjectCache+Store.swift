@@ -36,6 +36,11 @@ public struct PendingObject: Sendable {
 extension ObjectCache {
   /// Bytes of the first chunk compressed to decide whether content shrinks.
   static let probeSize = 64 * 1024
+  /// Bytes written to a large object between requests that the kernel
+  /// start writing them to disk, so publishing's flush finds little left.
+  /// Chunks of 256 KiB and more (1/32 of it) ask once they are written;
+  /// small files leave it to the one flush of the whole batch.
+  static let writebackInterval = 8 << 20
 
   /// Reads `path` once, hashing it and writing its encoded bytes to a temp
   /// file as it goes, so memory stays at one buffer whatever the size.
@@ -64,7 +69,15 @@ extension ObjectCache {
       let hasher = SHA256()
       var total: Int64 = 0
       do {
-        let sink: ByteSink = { try FileIO.writeAll(temp.fd, $0, path: temp.path) }
+        var unflushed = 0
+        let sink: ByteSink = { bytes in
+          try FileIO.writeAll(temp.fd, bytes, path: temp.path)
+          unflushed += bytes.count
+          if unflushed >= Self.writebackInterval {
+            temp.startWriteback()
+            unflushed = 0
+          }
+        }
         while true {
           let chunk = UnsafeRawBufferPointer(rebasing: context.buffer[0..<filled])
           hasher.update(chunk)
@@ -136,6 +149,7 @@ extension ObjectCache {
       temp.discard()
       throw error
     }
+    if content.count >= Self.writebackInterval / 32 { temp.startWriteback() }
     temp.closeWithoutPublishing()
     return PendingObject(id: id, size: Int64(content.count), codec: codec, source: source, tempPath: temp.path)
   }
