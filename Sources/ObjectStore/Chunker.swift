@@ -78,46 +78,49 @@ public struct Chunker {
   /// just after the first byte that leaves `hash & mask` zero, or nil (with
   /// `hash` rolled to `stop`) when none does.
   ///
-  /// The rolling is one long dependency chain, so a long range is scanned
-  /// as two halves at once: the hash's top bits depend only on the last 64
-  /// bytes, so the second half starts from zero 64 bytes before its start
-  /// and reaches exactly the hash the first half would have handed it.
-  /// The cuts found are the same as one byte-at-a-time pass would find.
+  /// Rolling is one long dependency chain, so the range is scanned in pairs
+  /// of neighbouring blocks at once. The hash's top bits depend only on the
+  /// last 64 bytes, so the second block of a pair starts from zero 64 bytes
+  /// before its start and reaches exactly the hash the first would have
+  /// handed it: the cuts are the ones a byte-at-a-time pass finds. Blocks
+  /// are short, so little is scanned past a cut.
   @inline(__always)
   static func scan(
     _ base: UnsafePointer<UInt8>, from: Int, to stop: Int, hash: inout UInt64, mask: UInt64
   ) -> Int? {
     let gear = Gear.table
+    let block = scanBlock
     var index = from
-    if stop - from >= 1024 {
-      let middle = from + (stop - from) / 2
+    var rolling = hash
+    while stop - index >= 2 * block {
+      let middle = index + block
       var second: UInt64 = 0
       for warm in (middle - 64)..<middle { second = (second << 1) &+ gear[Int(base[warm])] }
-      var first = hash
       var other = middle
       var secondCut: Int?
       while index < middle {
-        first = (first << 1) &+ gear[Int(base[index])]
+        rolling = (rolling << 1) &+ gear[Int(base[index])]
         second = (second << 1) &+ gear[Int(base[other])]
         index += 1
         other += 1
-        if first & mask == 0 { return index }
+        if rolling & mask == 0 { return index }
         if second & mask == 0 {
           secondCut = other
           break
         }
       }
-      // The first half alone, to its end (a cut in it comes first).
-      while index < middle {
-        first = (first << 1) &+ gear[Int(base[index])]
-        index += 1
-        if first & mask == 0 { return index }
+      if let secondCut {
+        // The first block alone, to its end: a cut in it comes first.
+        while index < middle {
+          rolling = (rolling << 1) &+ gear[Int(base[index])]
+          index += 1
+          if rolling & mask == 0 { return index }
+        }
+        return secondCut
       }
-      if let secondCut { return secondCut }
       index = other
-      hash = second
+      rolling = second
     }
-    var rolling = hash
     while index < stop {
       rolling = (rolling << 1) &+ gear[Int(base[index])]
       index += 1
@@ -126,6 +129,10 @@ public struct Chunker {
     hash = rolling
     return nil
   }
+
+  /// Bytes in each block of a scanned pair: long next to the 64 bytes of
+  /// warm-up, short next to a chunk.
+  static let scanBlock = 16 << 10
 
   private mutating func startChunk(cutAt index: Int) -> Int {
     length = 0

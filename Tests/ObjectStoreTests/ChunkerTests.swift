@@ -81,6 +81,35 @@ let smallChunks = ChunkSizes(minimum: 2048, average: 8192, maximum: 32768)
     }
   }
 
+  @Test func scanningInPairsOfBlocksFindsTheCutsOfOneRollingPass() {
+    // The second block of a pair starts from a warmed-up hash; cuts in its
+    // first bytes are where a short warm-up would show. Start scans so a
+    // cut falls there, and compare with one rolling pass.
+    let bytes = noise(1 << 20, seed: 30)
+    let mask = ~UInt64(0) << 52  // a cut every ~4 KiB
+    var rolled: [UInt64] = []  // the hash after each byte, rolling from the start
+    var hash: UInt64 = 0
+    for byte in bytes {
+      hash = (hash << 1) &+ Gear.table[Int(byte)]
+      rolled.append(hash)
+    }
+    let hits = rolled.indices.filter { rolled[$0] & mask == 0 }
+    let block = Chunker.scanBlock
+    var checked = 0
+    bytes.withUnsafeBufferPointer { buffer in
+      for hit in hits where hit > block + 200 {
+        for lead in [0, 1, 31, 63] {
+          let from = hit - block - lead
+          var incoming = rolled[from - 1]
+          let found = Chunker.scan(buffer.baseAddress!, from: from, to: bytes.count, hash: &incoming, mask: mask)
+          #expect(found == hits.first { $0 >= from }! + 1)
+          checked += 1
+        }
+      }
+    }
+    #expect(checked > 100)
+  }
+
   @Test func uniformContentIsCutAtTheMaximum() {
     let lengths = cuts([UInt8](repeating: 0, count: 200_000), sizes: smallChunks)
     #expect(lengths.dropLast().allSatisfy { $0 == smallChunks.maximum })
