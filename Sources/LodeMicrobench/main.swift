@@ -52,3 +52,16 @@ report(
     hasher.update(input)
     _ = hasher.finalizeHex()
   })
+if StreamAndPieceHasher.isSupported {
+  report(
+    "SHA-256 of a stream and its 1 MiB pieces side by side (bytes a second, each hashed twice)",
+    seconds {
+      let hasher = StreamAndPieceHasher()
+      var offset = 0
+      while offset < size {
+        _ = hasher.next(UnsafeRawBufferPointer(rebasing: input[offset..<min(size, offset + (1 << 20))]))
+        offset += 1 << 20
+      }
+      _ = hasher.finalizeHex()
+    })
+}

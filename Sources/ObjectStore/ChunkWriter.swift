@@ -3,26 +3,37 @@ import Dispatch
 
 /// Hands the chunks of one file to threads that hash and store them, so
 /// that reading and cutting the file (on the caller's thread) overlaps
-/// hashing the whole file (one thread, chunk after chunk in file order) and
-/// hashing and storing each chunk (two threads, taking chunks in turn).
-/// Each of the three jobs costs about as much CPU as cutting, so spreading
-/// them keeps both cores busy instead of leaving the cutting thread the
-/// bottleneck. A few chunk-sized buffers circulate, each going back once
-/// both its whole-file hash and its store are done; memory stays at
+/// hashing (one thread, chunk after chunk in file order) and storing (two
+/// threads, taking chunks in turn). Where the CPU has the SHA instructions,
+/// the hashing thread hashes the whole file and each chunk side by side
+/// (`StreamAndPieceHasher`, about 0.7 of hashing twice) and hands each chunk
+/// on with its id; elsewhere it hashes the whole file and the storing
+/// threads hash their chunks. A few chunk-sized buffers circulate, each
+/// going back once its hashing and storing are done; memory stays at
 /// `slotCount` chunks whatever the file size.
 final class ChunkWriter: @unchecked Sendable {
   static let slotCount = 6
   static let storerCount = 2
 
+  /// How the whole file's id and its chunks' ids are computed.
+  private enum Hashing {
+    /// Both on the hashing thread, side by side.
+    case paired(StreamAndPieceHasher)
+    /// The whole file on the hashing thread, each chunk by its storer.
+    case separate(SHA256)
+  }
+
   private let cache: ObjectCache
   private let slots: [UnsafeMutableRawBufferPointer]
   private let freeSlots = DispatchSemaphore(value: ChunkWriter.slotCount)
   private let freeIndices = Locked(Array(0..<ChunkWriter.slotCount))
+  /// Hashes chunk after chunk in file order. Finished before the storers:
+  /// when paired, it is what submits their work.
+  private let hasher = SerialWorker()
   private let storers = (0..<ChunkWriter.storerCount).map { _ in SerialWorker() }
-  /// Hashes the whole file, one chunk after another in file order.
-  private let wholeHasher = SerialWorker()
-  private let whole = SHA256()
-  /// How many of the two jobs of each slot's chunk are still running.
+  private let hashing: Hashing =
+    StreamAndPieceHasher.isSupported ? .paired(StreamAndPieceHasher()) : .separate(SHA256())
+  /// How many jobs of each slot's chunk are still running.
   private let pending = Locked([Int](repeating: 0, count: ChunkWriter.slotCount))
   private var current: Int?
   private var held = 0
@@ -46,7 +57,7 @@ final class ChunkWriter: @unchecked Sendable {
   }
 
   deinit {
-    if !finished { for worker in storers + [wholeHasher] { worker.finish() } }
+    if !finished { for worker in [hasher] + storers { worker.finish() } }
     if current != nil { freeSlots.signal() }  // the semaphore must be back at its start value
     for slot in slots { slot.deallocate() }
   }
@@ -74,19 +85,36 @@ final class ChunkWriter: @unchecked Sendable {
     current = nil
     held = 0
     count += 1
-    pending.withLock { $0[slot] = 2 }
-    wholeHasher.submit {
-      self.whole.update(UnsafeRawBufferPointer(rebasing: self.slots[slot][0..<length]))
-      self.release(slot)
-    }
-    storers[index % storers.count].submit {
-      self.store(slot: slot, length: length, index: index)
-      self.release(slot)
+    let storer = storers[index % storers.count]
+    switch hashing {
+    case .paired(let both):
+      pending.withLock { $0[slot] = 1 }
+      hasher.submit {
+        let id = ObjectID(trusted: both.next(self.content(of: slot, length: length)))
+        storer.submit {
+          self.store(slot: slot, length: length, index: index, id: id)
+          self.release(slot)
+        }
+      }
+    case .separate(let whole):
+      pending.withLock { $0[slot] = 2 }
+      hasher.submit {
+        whole.update(self.content(of: slot, length: length))
+        self.release(slot)
+      }
+      storer.submit {
+        self.store(slot: slot, length: length, index: index, id: nil)
+        self.release(slot)
+      }
     }
   }
 
-  /// Marks one of the two jobs of `slot`'s chunk done; the second to finish
-  /// hands the slot back.
+  private func content(of slot: Int, length: Int) -> UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(rebasing: slots[slot][0..<length])
+  }
+
+  /// Marks one job of `slot`'s chunk done; the last to finish hands the
+  /// slot back.
   private func release(_ slot: Int) {
     let free = pending.withLock { pending -> Bool in
       pending[slot] -= 1
@@ -111,9 +139,13 @@ final class ChunkWriter: @unchecked Sendable {
     }
     if !finished {
       finished = true
-      for worker in storers + [wholeHasher] { worker.finish() }
+      for worker in [hasher] + storers { worker.finish() }
     }
-    let id = ObjectID(trusted: whole.finalizeHex())
+    let id: ObjectID
+    switch hashing {
+    case .paired(let both): id = ObjectID(trusted: both.finalizeHex())
+    case .separate(let whole): id = ObjectID(trusted: whole.finalizeHex())
+    }
     return try results.withLock { results in
       if let failure = results.failure {
         cache.discard(results.fresh)
@@ -124,9 +156,10 @@ final class ChunkWriter: @unchecked Sendable {
     }
   }
 
-  private func store(slot: Int, length: Int, index: Int) {
-    let content = UnsafeRawBufferPointer(rebasing: slots[slot][0..<length])
-    let id = ObjectID.of(content)
+  /// Stores one chunk; `known` is its id when the hashing thread computed it.
+  private func store(slot: Int, length: Int, index: Int, id known: ObjectID?) {
+    let content = content(of: slot, length: length)
+    let id = known ?? ObjectID.of(content)
     let isFirst = results.withLock { results -> Bool in
       results.entries.append((index, ChunkList.Entry(id: id, size: Int64(length))))
       return results.failure == nil && results.seen.insert(id).inserted
@@ -134,7 +167,8 @@ final class ChunkWriter: @unchecked Sendable {
     guard isFirst, !cache.contains(id) else { return }
     do {
       let stored = try cache.contexts.with { context in
-        try cache.storeNew(content, id: id, source: nil, codecOverride: nil, context: context)
+        try cache.storeNew(
+          content, id: id, source: nil, codecOverride: nil, context: context, probeSize: ObjectCache.chunkProbeSize)
       }
       results.withLock { $0.fresh.append(stored) }
     } catch {

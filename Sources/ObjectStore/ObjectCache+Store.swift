@@ -36,6 +36,9 @@ public struct PendingObject: Sendable {
 extension ObjectCache {
   /// Bytes of the first chunk compressed to decide whether content shrinks.
   static let probeSize = 64 * 1024
+  /// The same for each chunk of a chunked file: a GiB has a thousand
+  /// chunks, and probing 64 KiB of each would cost 6 % of compressing it all.
+  static let chunkProbeSize = 16 * 1024
   /// Bytes written to a large object between requests that the kernel
   /// start writing them to disk, so publishing's flush finds little left.
   /// Chunks of 256 KiB and more (1/32 of it) ask once they are written;
@@ -131,9 +134,10 @@ extension ObjectCache {
   /// Writes content whose id is known and new to the cache into a temp file
   /// in its fan-out folder, encoded with the codec its first bytes call for.
   func storeNew(
-    _ content: UnsafeRawBufferPointer, id: ObjectID, source: FileStat?, codecOverride: Codec?, context: CodecContext
+    _ content: UnsafeRawBufferPointer, id: ObjectID, source: FileStat?, codecOverride: Codec?, context: CodecContext,
+    probeSize: Int = ObjectCache.probeSize
   ) throws -> PendingObject {
-    let sample = UnsafeRawBufferPointer(rebasing: content[0..<min(content.count, Self.probeSize)])
+    let sample = UnsafeRawBufferPointer(rebasing: content[0..<min(content.count, probeSize)])
     let codec = try codecOverride ?? chooseCodec(sample: sample, context: context)
     let folder = directory(of: id)
     try FileIO.makeDirectories(folder)
@@ -182,6 +186,14 @@ extension ObjectCache {
   /// could be lost is ever visible), then the renames are flushed. Many
   /// objects are flushed with one `syncfs` instead of one fsync each.
   public func publish(_ objects: [PendingObject]) throws {
+    if getenv("LODE_T") != nil {
+      let m = "publish-start \(monotonicSeconds())\n"; _ = m.withCString { Glibc.write(2, $0, strlen($0)) }
+    }
+    defer {
+      if getenv("LODE_T") != nil {
+        let m = "publish-end \(monotonicSeconds())\n"; _ = m.withCString { Glibc.write(2, $0, strlen($0)) }
+      }
+    }
     // A chunk list is never visible before its chunks.
     let chunks = objects.flatMap(\.chunks)
     if !chunks.isEmpty { try publishNow(chunks) }
