@@ -22,14 +22,6 @@ public struct LodeCommand: ParsableCommand {
   /// Runs the command line, printing lode's errors as `error:` and `hint:`
   /// lines on stderr with exit status 1 (2 for usage errors).
   public static func main() {
-    if getenv("LODE_T") != nil {
-      let m = "main \(monotonicSeconds())\n"; _ = m.withCString { Glibc.write(2, $0, strlen($0)) }
-    }
-    defer {
-      if getenv("LODE_T") != nil {
-        let m = "main-end \(monotonicSeconds())\n"; _ = m.withCString { Glibc.write(2, $0, strlen($0)) }
-      }
-    }
     do {
       var command = try parseAsRoot(optionalValues(Array(CommandLine.arguments.dropFirst())))
       try command.run()

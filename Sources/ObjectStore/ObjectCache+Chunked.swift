@@ -9,9 +9,6 @@ extension ObjectCache {
   func writeChunked(fd: Int32, path: String, before: FileStat, filled first: Int, context: CodecContext) throws
     -> PendingObject
   {
-    if getenv("LODE_T") != nil {
-      let m = "pipeline-start \(monotonicSeconds())\n"; _ = m.withCString { Glibc.write(2, $0, strlen($0)) }
-    }
     let writer = ChunkWriter(cache: self)
     var chunker = Chunker(sizes: policy.chunkSizes)
     var total: Int64 = 0
@@ -35,18 +32,12 @@ extension ObjectCache {
         filled = try FileIO.readFull(fd, into: context.buffer, path: path)
       }
       writer.endChunk()
-      if getenv("LODE_T") != nil {
-        let m = "read-end \(monotonicSeconds())\n"; _ = m.withCString { Glibc.write(2, $0, strlen($0)) }
-      }
       try checkUnchanged(fd, path: path, before: before, bytesRead: total)
     } catch {
       discard((try? writer.finish())?.fresh ?? [])
       throw error
     }
     let (id, entries, fresh) = try writer.finish()
-    if getenv("LODE_T") != nil {
-      let m = "pipeline-end \(monotonicSeconds())\n"; _ = m.withCString { Glibc.write(2, $0, strlen($0)) }
-    }
     if contains(id) {
       discard(fresh)
       return PendingObject(id: id, size: total, codec: .chunked, source: before, tempPath: nil)

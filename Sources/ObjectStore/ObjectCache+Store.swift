@@ -186,14 +186,6 @@ extension ObjectCache {
   /// could be lost is ever visible), then the renames are flushed. Many
   /// objects are flushed with one `syncfs` instead of one fsync each.
   public func publish(_ objects: [PendingObject]) throws {
-    if getenv("LODE_T") != nil {
-      let m = "publish-start \(monotonicSeconds())\n"; _ = m.withCString { Glibc.write(2, $0, strlen($0)) }
-    }
-    defer {
-      if getenv("LODE_T") != nil {
-        let m = "publish-end \(monotonicSeconds())\n"; _ = m.withCString { Glibc.write(2, $0, strlen($0)) }
-      }
-    }
     // A chunk list is never visible before its chunks.
     let chunks = objects.flatMap(\.chunks)
     if !chunks.isEmpty { try publishNow(chunks) }
