@@ -6,8 +6,10 @@ import CSHA256Pair
 /// costs about 0.7 of hashing twice (docs/benchmarks.md). Only where
 /// `isSupported`; elsewhere hash the two with `SHA256`.
 public final class StreamAndPieceHasher {
-  /// Whether this CPU has the SHA instructions.
-  public static let isSupported = lode_sha256_pair_supported() != 0
+  /// Whether this CPU has the SHA instructions (and `LODE_SHA_EXTENSIONS=0`
+  /// does not turn them off, which tests use to cover the other path).
+  public static let isSupported =
+    lode_sha256_pair_supported() != 0 && getenv("LODE_SHA_EXTENSIONS").map { String(cString: $0) } != "0"
 
   private var stream = lode_sha256()
 

@@ -38,6 +38,25 @@ func objectBytes(_ repo: TestRepo, _ folder: String) throws -> Int64 {
     #expect(try b.lodeOK("fsck").stdout.contains(", 0 damaged"))
   }
 
+  /// Chunked adds hash with lode's own code for the SHA instructions where
+  /// the CPU has them, with OpenSSL elsewhere: both store the same objects.
+  @Test func bothWaysOfHashingAChunkedFileStoreTheSameObjects() throws {
+    let content = TestRepo.noise(count: 40 << 20, seed: 51)
+    var listings: [String] = []
+    for setting in ["1", "0"] {
+      let repo = try TestRepo()
+      try repo.write("big.bin", content)
+      try repo.lodeOK("add", "big.bin", environment: ["LODE_SHA_EXTENSIONS": setting])
+      #expect(try repo.pointerID("big.bin.lode") == (try repo.sha256sum("big.bin")))
+      listings.append(try repo.sh("cd .lode/cache/objects && find . -type f | sort").stdout)
+      try repo.sh("rm big.bin")
+      try repo.lodeOK("checkout", "big.bin")
+      #expect(try Data(contentsOf: URL(fileURLWithPath: repo.path("big.bin"))) == content)
+    }
+    #expect(listings[0] == listings[1])
+    #expect(listings[0].split(separator: "\n").count > 20, "a 40 MiB file is stored as chunks")
+  }
+
   @Test func insertingAMiBInTheMiddleOfABinaryFilePushesUnder3Percent() throws {
     let shared = try SharedSetup()
     let a = try shared.clone()
