@@ -26,6 +26,21 @@ public func coarseNowNanoseconds() -> Int64 {
   return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
 }
 
+/// Waits (at most `limit` nanoseconds, a few clock ticks) until the coarse
+/// clock has passed `mtime`, and returns its reading then. Reading a file
+/// only after that makes the reading trustworthy to a stat check: a later
+/// write would stamp a later mtime. Without the wait, a file written in the
+/// same tick as it was read must be read again next time.
+public func coarseNowAfter(_ mtime: Int64, limit: Int64 = 20_000_000) -> Int64 {
+  var now = coarseNowNanoseconds()
+  if mtime < now || mtime - now > limit { return now }
+  while now <= mtime {
+    usleep(500)
+    now = coarseNowNanoseconds()
+  }
+  return now
+}
+
 /// Seconds on a monotonic clock, for measuring waits and rates.
 public func monotonicSeconds() -> Double {
   var ts = timespec()

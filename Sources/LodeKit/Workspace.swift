@@ -32,7 +32,7 @@ struct Workspace: Sendable {
         entry: TreeEntry(path: path, id: id, size: stat.size, executable: stat.isExecutable), pending: nil,
         key: key, verifiedAt: 0)
     }
-    let verifiedAt = coarseNowNanoseconds()
+    let verifiedAt = coarseNowAfter(stat.mtimeNanoseconds)
     let pending = try cache.write(file: absolutePath)
     statIndex.noteHashed(key)
     let source = pending.source ?? stat
@@ -48,7 +48,7 @@ extension Workspace {
   /// (and remembering the answer).
   func currentID(key: String, stat: FileStat) throws -> ObjectID {
     if let id = statIndex.id(for: key, stat: stat) { return id }
-    let verifiedAt = coarseNowNanoseconds()
+    let verifiedAt = coarseNowAfter(stat.mtimeNanoseconds)
     let hashed = try cache.hash(file: root + "/" + key)
     statIndex.noteHashed(key)
     statIndex.record(key, stat: hashed.stat, id: hashed.id, verifiedAt: verifiedAt)
