@@ -83,15 +83,5 @@ extension TempFile {
 
   /// Asks the kernel to start writing the file's data to disk now, without
   /// waiting, so a later fsync or syncfs finds less left to do.
-  public func startWriteback() {
-    guard let syncFileRange = TempFile.syncFileRange else { return }
-    _ = syncFileRange(fd, 0, 0, 2)  // SYNC_FILE_RANGE_WRITE
-  }
-
-  /// glibc's `sync_file_range`, which Swift's Glibc module leaves out
-  /// (it needs _GNU_SOURCE); nil where the C library lacks it.
-  private static let syncFileRange: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? = {
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else { return nil }
-    return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self)
-  }()
+  public func startWriteback() { FileIO.startWriteback(fd) }
 }

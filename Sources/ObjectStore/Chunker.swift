@@ -111,22 +111,28 @@ public struct Chunker {
       }
       if let secondCut {
         // The first block alone, to its end: a cut in it comes first.
-        while index < middle {
-          rolling = (rolling << 1) &+ gear[Int(base[index])]
-          index += 1
-          if rolling & mask == 0 { return index }
-        }
-        return secondCut
+        return rollAlone(base, from: &index, to: middle, hash: &rolling, mask: mask) ?? secondCut
       }
       index = other
       rolling = second
     }
-    while index < stop {
-      rolling = (rolling << 1) &+ gear[Int(base[index])]
-      index += 1
-      if rolling & mask == 0 { return index }
-    }
+    if let cut = rollAlone(base, from: &index, to: stop, hash: &rolling, mask: mask) { return cut }
     hash = rolling
+    return nil
+  }
+
+  /// `scan` one byte at a time: the index after the first cut in
+  /// `base[index..<stop]`, or nil with `index` and `hash` rolled to `stop`.
+  @inline(__always)
+  private static func rollAlone(
+    _ base: UnsafePointer<UInt8>, from index: inout Int, to stop: Int, hash: inout UInt64, mask: UInt64
+  ) -> Int? {
+    let gear = Gear.table
+    while index < stop {
+      hash = (hash << 1) &+ gear[Int(base[index])]
+      index += 1
+      if hash & mask == 0 { return index }
+    }
     return nil
   }
 
