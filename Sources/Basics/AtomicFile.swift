@@ -4,12 +4,16 @@
 /// a crash or a power loss sees the old file or the new one, never a mix.
 public enum AtomicFile {
   /// Replaces (or creates) `path` with `bytes`, with permission bits `mode`.
-  public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o666) throws {
-    let directory = Path.parent(of: path)
-    let temp = try TempFile(in: directory, mode: mode)
+  /// A hint (a memo, an index: losing it only costs work) is written with
+  /// `durable` false: still atomic, but not flushed. The temporary file goes
+  /// to `temporaryFolder` when given (on the same file system).
+  public static func write(
+    _ bytes: [UInt8], to path: String, mode: mode_t = 0o666, durable: Bool = true, temporaryFolder: String? = nil
+  ) throws {
+    let temp = try TempFile(in: temporaryFolder ?? Path.parent(of: path), mode: mode)
     do {
       try bytes.withUnsafeBytes { try FileIO.writeAll(temp.fd, $0, path: temp.path) }
-      try temp.publish(as: path)
+      try temp.publish(as: path, durable: durable)
     } catch {
       temp.discard()
       throw error
@@ -17,8 +21,10 @@ public enum AtomicFile {
   }
 
   /// Replaces `path` with the UTF-8 of `text`.
-  public static func write(_ text: String, to path: String, mode: mode_t = 0o666) throws {
-    try write(Array(text.utf8), to: path, mode: mode)
+  public static func write(
+    _ text: String, to path: String, mode: mode_t = 0o666, durable: Bool = true, temporaryFolder: String? = nil
+  ) throws {
+    try write(Array(text.utf8), to: path, mode: mode, durable: durable, temporaryFolder: temporaryFolder)
   }
 }
 

@@ -210,7 +210,12 @@ extension FileIO {
   /// kernel's record can be shorter than `struct dirent`, so copying the
   /// whole `d_name` array could read past the end of the buffer.
   public static func name(of entry: UnsafeMutablePointer<dirent>) -> String {
+    String(cString: namePointer(of: entry))
+  }
+
+  /// The NUL-terminated name of a directory entry, in place (valid until the next `readdir`).
+  public static func namePointer(of entry: UnsafeMutablePointer<dirent>) -> UnsafePointer<CChar> {
     let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
-    return String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
+    return UnsafePointer((UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
   }
 }

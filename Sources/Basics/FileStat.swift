@@ -65,6 +65,19 @@ public struct FileStat: Equatable, Sendable {
     return FileStat(st)
   }
 
+  /// The same for a name given as a C string (a directory entry's, read in
+  /// place); `path` is built only for an error.
+  public static func of(cName name: UnsafePointer<CChar>, in directory: Int32, path: @autoclosure () -> String)
+    throws -> FileStat?
+  {
+    var st = stat()
+    if fstatat(directory, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {
+      if errno == ENOENT || errno == ENOTDIR { return nil }
+      throw systemError("lstat", path())
+    }
+    return FileStat(st)
+  }
+
   /// The entry open as `fd`.
   public static func open(_ fd: Int32, path: String) throws -> FileStat {
     var st = stat()

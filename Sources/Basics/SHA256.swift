@@ -29,10 +29,15 @@ public final class SHA256 {
 
   /// The digest of everything fed so far, as 64 lowercase hex digits; call once.
   public func finalizeHex() -> String {
+    hexString(finalize())
+  }
+
+  /// The 32-byte digest of everything fed so far; call once.
+  public func finalize() -> [UInt8] {
     var digest = [UInt8](repeating: 0, count: 32)
     var length: UInt32 = 0
     EVP_DigestFinal_ex(context, &digest, &length)
-    return hexString(digest)
+    return digest
   }
 
   /// The hex digest of `bytes` in one call.

@@ -26,6 +26,16 @@ public func coarseNowNanoseconds() -> Int64 {
   return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
 }
 
+/// The first reading of the coarse clock at which a file's time `stamp` can
+/// be trusted to move on the next change of the file: the next nanosecond,
+/// or the next second when the stamp is a whole second (a file system that
+/// keeps whole seconds, where a change within the same second keeps the
+/// stamp). Reading a file at or after this time makes the reading
+/// trustworthy to a stat check.
+public func settledAt(_ stamp: Int64) -> Int64 {
+  stamp % 1_000_000_000 == 0 ? stamp + 1_000_000_000 : stamp + 1
+}
+
 /// Waits (at most `limit` nanoseconds, a few clock ticks) until the coarse
 /// clock has passed `mtime`, and returns its reading then. Reading a file
 /// only after that makes the reading trustworthy to a stat check: a later

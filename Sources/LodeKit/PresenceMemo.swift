@@ -23,17 +23,11 @@ struct PresenceMemo {
     if let (stored, known) = read(), stored == fingerprint { trees = known.filter { $0 != id.hex } }
     trees = Array(([id.hex] + trees).prefix(Self.capacity))
     let text = ([Self.header, fingerprint] + trees).joined(separator: "\n") + "\n"
-    // A memo is a hint: written atomically but not flushed.
-    // Through the cache's tmp/, which the next locked command clears if this one dies.
+    // A memo is a hint: written atomically but not flushed, through the
+    // cache's tmp/, which the next locked command clears if this one dies.
     let folder = Path.parent(of: path) + "/tmp"
     try? FileIO.makeDirectories(folder)
-    guard let temp = try? TempFile(in: folder) else { return }
-    do {
-      try Array(text.utf8).withUnsafeBytes { try FileIO.writeAll(temp.fd, $0, path: temp.path) }
-      try temp.publish(as: path, durable: false)
-    } catch {
-      temp.discard()
-    }
+    try? AtomicFile.write(text, to: path, durable: false, temporaryFolder: folder)
   }
 
   private func read() -> (String, [String])? {

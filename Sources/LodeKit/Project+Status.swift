@@ -59,15 +59,29 @@ extension Project {
         changes: changes)
     }
     let stat = try FileStat.of(absolute(path.dataPath))
+    let memo = CleanTreeMemo(path: cache.root + "/clean-trees")
+    if stat?.kind == .directory, let known = memo.fingerprint(of: path.dataPath, tree: path.out.id),
+      cache.contains(path.out.id)
+    {
+      let scan = try WorkspaceScan.scan(in: absolute(path.dataPath), displayPrefix: path.dataPath, collect: false)
+      if scan.fingerprint == known {
+        return result(.clean, inCache: try treeComplete(id: path.out.id) { try cachedTree(path.out.id) })
+      }
+    }
     guard let tree = try cachedTree(path.out.id) else {
       guard stat?.kind == .directory else { return result(stat == nil ? .missing : .modified, inCache: false) }
       let current = try workspace.currentTree(dataPath: path.dataPath)
       return result(ObjectID.of(current.encoded()) == path.out.id ? .clean : .modified, inCache: false)
     }
-    let inCache = treeComplete(tree, id: path.out.id)
+    let inCache = try treeComplete(id: path.out.id) { tree }
     guard let stat else { return result(.missing, inCache: inCache) }
     guard stat.kind == .directory else { return result(.modified, inCache: inCache) }
-    let changes = try compare(tree, dataPath: path.dataPath).changes
+    let scanStart = coarseNowNanoseconds()
+    let comparison = try compare(tree, dataPath: path.dataPath)
+    if comparison.changes.isEmpty && comparison.settled <= scanStart {
+      memo.recordClean(path.dataPath, tree: path.out.id, fingerprint: comparison.fingerprint)
+    }
+    let changes = comparison.changes
     return result(changes.isEmpty ? .clean : .modified, inCache: inCache, changes)
   }
 
@@ -77,12 +91,14 @@ extension Project {
     return try Tree(decoding: try cache.read(id), id: id)
   }
 
-  /// Whether the cache holds every object `tree` lists, from the presence
-  /// memo when the cache has not changed since it was last checked.
-  private func treeComplete(_ tree: Tree, id: ObjectID) -> Bool {
+  /// Whether the cache holds every object of tree `id` (read with `tree` when
+  /// needed), from the presence memo when the cache has not changed since
+  /// it was last checked.
+  private func treeComplete(id: ObjectID, _ tree: () throws -> Tree?) throws -> Bool {
     let memo = PresenceMemo(path: cache.root + "/present")
     let before = cache.holdingsFingerprint()
     if let before, memo.knowsComplete(id, fingerprint: before) { return true }
+    guard let tree = try tree() else { return false }
     let complete = missingObjects(tree.entries.map(\.id)).isEmpty
     if complete, let before, cache.holdingsFingerprint() == before { memo.recordComplete(id, fingerprint: before) }
     return complete
@@ -97,8 +113,9 @@ extension Project {
   /// The differences between `tree` and the workspace directory at `dataPath`,
   /// plus the workspace files with their ids (for checkout's plan).
   func compare(_ tree: Tree, dataPath: String, removeLeftovers: Bool = false) throws -> DirectoryComparison {
-    let files = try WorkspaceScan.files(
+    let scan = try WorkspaceScan.scan(
       in: absolute(dataPath), displayPrefix: dataPath, removeLeftovers: removeLeftovers)
+    let files = scan.files
     let ids = try workspace.currentIDs(keys: files.map { Path.join(dataPath, $0.path) }, stats: files.map(\.stat))
     var wanted: [String: TreeEntry] = [:]
     for entry in tree.entries { wanted[entry.path.string] = entry }
@@ -119,7 +136,8 @@ extension Project {
       changes.append(FileChange(path: Path.join(dataPath, entry.path.string), kind: .removed))
     }
     changes.sort { $0.path < $1.path }
-    return DirectoryComparison(changes: changes, present: present)
+    return DirectoryComparison(
+      changes: changes, present: present, fingerprint: scan.fingerprint, settled: scan.settled)
   }
 }
 
@@ -128,4 +146,7 @@ struct DirectoryComparison {
   let changes: [FileChange]
   /// Workspace files (relative to the directory) with their ids and stats.
   let present: [String: (id: ObjectID, stat: FileStat)]
+  /// The workspace scan's fingerprint and settling time (`DirectoryScan`).
+  let fingerprint: String
+  let settled: Int64
 }

@@ -28,17 +28,18 @@ public final class StatIndex: @unchecked Sendable {
   /// Version 2 sorts entries by the UTF-8 bytes of their keys (binary search).
   static let version: UInt32 = 2
   private let path: String
-  private let state: Locked<(stored: StoredIndex, changes: [String: Entry?])>
+  /// The file's entries, read at the first lookup (a status that needs none reads nothing).
+  private let state: Locked<(stored: StoredIndex?, changes: [String: Entry?])>
   /// Hashes counted for the `LODE_TRACE=hash` diagnostics (tests prove reuse with it).
   private let traceHashes = getenv("LODE_TRACE").map { String(cString: $0).contains("hash") } ?? false
 
-  /// Loads the index at `path`; a missing or unreadable file is an empty index.
-  /// Entries are looked up in the file's bytes by binary search, so a
-  /// command that needs a few of many thousand entries decodes only those.
+  /// The index at `path`, loaded when first needed; a missing or unreadable
+  /// file is an empty index. Entries are looked up in the file's bytes by
+  /// binary search, so a command that needs a few of many thousand entries
+  /// decodes only those.
   public init(path: String) {
     self.path = path
-    let bytes = (try? FileIO.readFileIfPresent(path)) ?? nil
-    state = Locked((StoredIndex(bytes ?? []), [:]))
+    state = Locked((nil, [:]))
   }
 
   /// The recorded id of the file at repository path `key`, if its stat still matches.
@@ -50,17 +51,23 @@ public final class StatIndex: @unchecked Sendable {
   func ids(for keys: [String], stats: [FileStat]) -> [ObjectID?] {
     state.withLock { s in
       zip(keys, stats).map { key, stat in
-        guard let entry = Self.current(key, in: s), entry.size == stat.size, entry.mtime == stat.mtimeNanoseconds,
-          entry.ctime == stat.ctimeNanoseconds, entry.inode == stat.inode, entry.mtime < entry.verifiedAt
+        guard let entry = current(key, in: &s), entry.size == stat.size, entry.mtime == stat.mtimeNanoseconds,
+          entry.ctime == stat.ctimeNanoseconds, entry.inode == stat.inode,
+          settledAt(entry.mtime) <= entry.verifiedAt
         else { return nil }
         return entry.id
       }
     }
   }
 
-  private static func current(_ key: String, in s: (stored: StoredIndex, changes: [String: Entry?])) -> Entry? {
+  private func loadIfNeeded(_ s: inout (stored: StoredIndex?, changes: [String: Entry?])) {
+    if s.stored == nil { s.stored = StoredIndex((try? FileIO.readFileIfPresent(path)) ?? []) }
+  }
+
+  private func current(_ key: String, in s: inout (stored: StoredIndex?, changes: [String: Entry?])) -> Entry? {
     if let change = s.changes[key] { return change }
-    return s.stored.entry(for: key)
+    loadIfNeeded(&s)
+    return s.stored?.entry(for: key)
   }
 
   /// Records that the file at `key` with `stat` had content `id` at `verifiedAt`.
@@ -69,14 +76,14 @@ public final class StatIndex: @unchecked Sendable {
       size: stat.size, mtime: stat.mtimeNanoseconds, ctime: stat.ctimeNanoseconds, inode: stat.inode,
       verifiedAt: verifiedAt, id: id)
     state.withLock { s in
-      if Self.current(key, in: s) != entry { s.changes[key] = .some(entry) }
+      if current(key, in: &s) != entry { s.changes[key] = .some(entry) }
     }
   }
 
   /// Forgets `key` (its file is gone).
   func forget(_ key: String) {
     state.withLock { s in
-      if Self.current(key, in: s) != nil { s.changes[key] = .some(nil) }
+      if current(key, in: &s) != nil { s.changes[key] = .some(nil) }
     }
   }
 
@@ -95,14 +102,7 @@ public final class StatIndex: @unchecked Sendable {
     if changes.isEmpty { return }
     var merged = Self.load(path)
     for (key, entry) in changes { merged[key] = entry }
-    let directory = Path.parent(of: path)
-    guard let temp = try? TempFile(in: directory, mode: 0o644) else { return }
-    do {
-      try Self.encode(merged).withUnsafeBytes { try FileIO.writeAll(temp.fd, $0, path: temp.path) }
-      try temp.publish(as: path, durable: false)
-    } catch {
-      temp.discard()
-    }
+    try? AtomicFile.write(Self.encode(merged), to: path, mode: 0o644, durable: false)
   }
 
   static func encode(_ entries: [String: Entry]) -> [UInt8] {

@@ -7,6 +7,20 @@ struct ScannedFile: Sendable {
   let stat: FileStat
 }
 
+/// What one scan of a tracked directory found.
+struct DirectoryScan: Sendable {
+  /// Its regular files (empty when the scan only fingerprinted).
+  var files: [ScannedFile]
+  /// A digest of every file's relative path and stat (size, times, inode,
+  /// device, mode) in listing order: equal fingerprints mean every file is
+  /// where it was with the stat it had (docs/formats.md, "clean-trees").
+  var fingerprint: String
+  /// The clock reading from which every file's mtime and ctime are settled
+  /// (`settledAt`): a scan that began then or later saw stats that any
+  /// later write must change.
+  var settled: Int64
+}
+
 /// Lists the regular files under a directory, recursively. Symlinks and
 /// special files are refused (docs/commands.md, "symlinks"): following a
 /// link could read or, at checkout, write outside the repository. lode's
@@ -17,20 +31,35 @@ enum WorkspaceScan {
   static func files(in directory: String, displayPrefix: String, removeLeftovers: Bool = false) throws
     -> [ScannedFile]
   {
-    var found: [ScannedFile] = []
-    let folders = try scanFolder(
-      directory, relative: "", displayPrefix: displayPrefix, removeLeftovers: removeLeftovers, into: &found)
+    try scan(in: directory, displayPrefix: displayPrefix, removeLeftovers: removeLeftovers).files
+  }
+
+  /// Scans `directory`; with `collect` false only the fingerprint and
+  /// `settled` are computed (no string is built per file).
+  static func scan(in directory: String, displayPrefix: String, removeLeftovers: Bool = false, collect: Bool = true)
+    throws -> DirectoryScan
+  {
+    var top = Listing(
+      directory: directory, displayPrefix: displayPrefix, removeLeftovers: removeLeftovers, collect: collect)
+    let folders = try top.folder(directory, relative: "")
     // The subfolders' trees are listed on all cores (lstat is most of the cost), kept in order.
-    let subtrees = Locked([[ScannedFile]](repeating: [], count: folders.count))
+    let subtrees = Locked([Listing?](repeating: nil, count: folders.count))
     try parallelForEach(folders.count) { index in
-      var local: [ScannedFile] = []
-      try scan(
-        directory + "/" + folders[index], relative: folders[index], displayPrefix: displayPrefix,
-        removeLeftovers: removeLeftovers, into: &local)
-      subtrees.withLock { $0[index] = local }
+      var listing = Listing(
+        directory: directory, displayPrefix: displayPrefix, removeLeftovers: removeLeftovers, collect: collect)
+      try listing.tree(directory + "/" + folders[index], relative: folders[index])
+      subtrees.withLock { $0[index] = listing }
     }
-    for subtree in subtrees.withLock({ $0 }) { found += subtree }
-    return found
+    let digest = SHA256()
+    digest.update(top.digest())
+    var files = top.files
+    var settled = top.settled
+    for case let subtree? in subtrees.withLock({ $0 }) {
+      digest.update(subtree.digest())
+      files += subtree.files
+      settled = max(settled, subtree.settled)
+    }
+    return DirectoryScan(files: files, fingerprint: digest.finalizeHex(), settled: settled)
   }
 
   /// Deletes lode's leftover temp files directly in `directory` (call under the lock).
@@ -39,27 +68,41 @@ enum WorkspaceScan {
       unlink(directory + "/" + name)
     }
   }
+}
+
+/// The files of one part of a scan, and the bytes of their fingerprint records.
+private struct Listing {
+  let directory: String
+  let displayPrefix: String
+  let removeLeftovers: Bool
+  let collect: Bool
+  var files: [ScannedFile] = []
+  var records: [UInt8] = []
+  var settled = Int64.min
+
+  init(directory: String, displayPrefix: String, removeLeftovers: Bool, collect: Bool) {
+    self.directory = directory
+    self.displayPrefix = displayPrefix
+    self.removeLeftovers = removeLeftovers
+    self.collect = collect
+  }
+
+  func digest() -> [UInt8] {
+    let hasher = SHA256()
+    hasher.update(records)
+    return hasher.finalize()
+  }
 
   /// Lists the folder at `absolute` and everything under it.
-  private static func scan(
-    _ absolute: String, relative: String, displayPrefix: String, removeLeftovers: Bool,
-    into found: inout [ScannedFile]
-  ) throws {
-    let folders = try scanFolder(
-      absolute, relative: relative, displayPrefix: displayPrefix, removeLeftovers: removeLeftovers, into: &found)
-    for folder in folders {
-      try scan(
-        absolute + "/" + folder, relative: relative.isEmpty ? folder : relative + "/" + folder,
-        displayPrefix: displayPrefix, removeLeftovers: removeLeftovers, into: &found)
+  mutating func tree(_ absolute: String, relative: String) throws {
+    for folder in try self.folder(absolute, relative: relative) {
+      try tree(absolute + "/" + folder, relative: relative + "/" + folder)
     }
   }
 
   /// Lists one folder through its descriptor (`fstatat` per name, no path
-  /// walks): its files go to `found`; returns the names of its subfolders.
-  private static func scanFolder(
-    _ absolute: String, relative: String, displayPrefix: String, removeLeftovers: Bool,
-    into found: inout [ScannedFile]
-  ) throws -> [String] {
+  /// walks): its files are recorded; returns the names of its subfolders.
+  mutating func folder(_ absolute: String, relative: String) throws -> [String] {
     let fd = open(absolute, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
     if fd < 0 {
       if errno == ENOENT { return [] }
@@ -71,25 +114,56 @@ enum WorkspaceScan {
     }
     defer { closedir(dir) }
     var folders: [String] = []
+    let prefix: [UInt8] = relative.isEmpty ? [] : Array((relative + "/").utf8)
     while let entry = readdir(dir) {
-      let name = FileIO.name(of: entry)
-      if name == "." || name == ".." { continue }
-      if name.hasPrefix(TempFile.prefix) {
+      let name = FileIO.namePointer(of: entry)
+      let length = strlen(name)
+      if isDotOrDotDot(name, length) { continue }
+      if length >= Self.tempPrefix.count, memcmp(name, Self.tempPrefix, Self.tempPrefix.count) == 0 {
         if removeLeftovers { unlinkat(fd, name, 0) }
         continue
       }
-      let path = relative.isEmpty ? name : relative + "/" + name
-      guard let stat = try FileStat.of(name, in: fd, path: absolute + "/" + name) else { continue }
+      func path() -> String { relative.isEmpty ? String(cString: name) : relative + "/" + String(cString: name) }
+      guard let stat = try FileStat.of(cName: name, in: fd, path: absolute + "/" + String(cString: name)) else {
+        continue
+      }
       switch stat.kind {
-      case .regular: found.append(ScannedFile(path: path, stat: stat))
-      case .directory: folders.append(name)
+      case .regular:
+        record(prefix: prefix, name: name, length: length, stat: stat)
+        if collect { files.append(ScannedFile(path: path(), stat: stat)) }
+      case .directory: folders.append(String(cString: name))
       case .symlink:
-        let target = (try? readLink(absolute + "/" + name)) ?? "?"
-        throw LodeKitError.symlink(path: Path.join(displayPrefix, path), target: target, outside: false)
-      case .other: throw LodeKitError.unsupportedFileType(path: Path.join(displayPrefix, path))
+        let target = (try? readLink(absolute + "/" + String(cString: name))) ?? "?"
+        throw LodeKitError.symlink(path: Path.join(displayPrefix, path()), target: target, outside: false)
+      case .other: throw LodeKitError.unsupportedFileType(path: Path.join(displayPrefix, path()))
       }
     }
     return folders
+  }
+
+  private static let tempPrefix = Array(TempFile.prefix.utf8)
+
+  private func isDotOrDotDot(_ name: UnsafePointer<CChar>, _ length: Int) -> Bool {
+    name[0] == 0x2E && (length == 1 || (length == 2 && name[1] == 0x2E))
+  }
+
+  /// Appends the file's record: its relative path, a NUL, then size, mtime,
+  /// ctime, inode, device and mode as little-endian 64-bit integers.
+  private mutating func record(prefix: [UInt8], name: UnsafePointer<CChar>, length: Int, stat: FileStat) {
+    records += prefix
+    records.append(contentsOf: UnsafeRawBufferPointer(start: name, count: length))
+    records.append(0)
+    append(UInt64(bitPattern: stat.size))
+    append(UInt64(bitPattern: stat.mtimeNanoseconds))
+    append(UInt64(bitPattern: stat.ctimeNanoseconds))
+    append(stat.inode)
+    append(stat.device)
+    append(UInt64(stat.mode))
+    settled = max(settled, settledAt(stat.mtimeNanoseconds), settledAt(stat.ctimeNanoseconds))
+  }
+
+  private mutating func append(_ value: UInt64) {
+    withUnsafeBytes(of: value.littleEndian) { records.append(contentsOf: $0) }
   }
 }
 

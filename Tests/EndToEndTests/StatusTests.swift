@@ -84,4 +84,61 @@ import Testing
     #expect(try repo.lode("status", environment: trace).stderr.contains("hash single.bin"))
     #expect(!(try repo.lode("status", environment: trace).stderr.contains("hash single.bin")))
   }
+
+  /// A directory that status found clean is remembered by its scan's
+  /// fingerprint (`.lode/cache/clean-trees`): the next status of the
+  /// unchanged directory reads neither its files nor the stat index, and any
+  /// change to a file's name, content, mode or presence ends that.
+  @Test func aCleanDirectoryIsRememberedUntilAnyFileChanges() throws {
+    let repo = try TestRepo()
+    for index in 0..<20 { try repo.write("set/sub\(index % 3)/f\(index).txt", "file \(index)\n") }
+    let stamp = "touch -d '2020-01-01 00:00:00' set/*/*"
+    try repo.sh(stamp)
+    try repo.lodeOK("add", "set")
+    let trace = ["LODE_TRACE": "hash"]
+    func remembered() throws -> Bool {
+      usleep(20_000)  // past the clock tick of the last change
+      try repo.lodeOK("status")
+      guard try repo.read(".lode/cache/clean-trees").hasSuffix(" set\n") else { return false }
+      // Without the stat index, only the memo can spare reading every file.
+      try repo.sh("rm -f .lode/state")
+      let status = try repo.lode("status", environment: trace)
+      #expect(status.stdout == "Data and pointers are up to date.\n")
+      return !status.stderr.contains("lode-trace: hash")
+    }
+    #expect(try remembered())
+    let changes: [(change: String, undo: String, seen: String)] = [
+      // Same size and the same mtime as before: only the ctime tells.
+      (
+        "printf 'FILE 3\\n' > set/sub0/f3.txt; \(stamp)", "printf 'file 3\\n' > set/sub0/f3.txt",
+        "modified: set/sub0/f3.txt"
+      ),
+      ("chmod +x set/sub1/f4.txt", "chmod -x set/sub1/f4.txt", "modified: set/sub1/f4.txt"),
+      ("echo new > set/sub2/new.txt", "rm set/sub2/new.txt", "added: set/sub2/new.txt"),
+      ("mv set/sub2/f5.txt set/f5.txt", "mv set/f5.txt set/sub2/f5.txt", "removed: set/sub2/f5.txt"),
+    ]
+    for (change, undo, seen) in changes {
+      try repo.sh(change)
+      let status = try repo.lodeOK("status").stdout
+      #expect(status.contains(seen), "after \(change): \(status)")
+      try repo.sh(undo + "; " + stamp)
+      #expect(try remembered(), "after undoing \(change)")
+    }
+  }
+
+  /// A scan in which a file changed in the current clock tick (or later:
+  /// here, an hour from now) is never remembered as clean: the same tick
+  /// could still hold a write that keeps the file's stat.
+  @Test func aDirectoryWithAFileNewerThanItsScanIsNotRemembered() throws {
+    let repo = try TestRepo()
+    for index in 0..<5 { try repo.write("set/f\(index).txt", "file \(index)\n") }
+    try repo.lodeOK("add", "set")
+    try repo.sh("touch -d '+1 hour' set/f2.txt")
+    #expect(try repo.lodeOK("status").stdout == "Data and pointers are up to date.\n")
+    #expect(try repo.lodeOK("status").stdout == "Data and pointers are up to date.\n")
+    let memo = (try? repo.read(".lode/cache/clean-trees")) ?? ""
+    #expect(!memo.contains(" set\n"), "remembered: \(memo)")
+    try repo.sh("rm -f .lode/state")
+    #expect(try repo.lode("status", environment: ["LODE_TRACE": "hash"]).stderr.contains("hash set/f2.txt"))
+  }
 }
