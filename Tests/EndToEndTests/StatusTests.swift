@@ -141,4 +141,25 @@ import Testing
     try repo.sh("rm -f .lode/state")
     #expect(try repo.lode("status", environment: ["LODE_TRACE": "hash"]).stderr.contains("hash set/f2.txt"))
   }
+
+  /// On a file system that keeps whole seconds, a write later in the same
+  /// second keeps the mtime, so a whole-second mtime is trusted only once
+  /// the file was read a full second after it.
+  @Test func aFileStampedInWholeSecondsIsTrustedOnlyASecondAfterItsStamp() throws {
+    let repo = try TestRepo()
+    try repo.write("a.txt", "a\n")
+    // Just after a second begins, stamp the file with that whole second.
+    var now = timespec()
+    repeat {
+      usleep(10_000)
+      clock_gettime(CLOCK_REALTIME, &now)
+    } while now.tv_nsec > 200_000_000
+    try repo.sh("touch -d @\(now.tv_sec) a.txt")
+    let trace = ["LODE_TRACE": "hash"]
+    try repo.lodeOK("add", "a.txt")
+    #expect(try repo.lode("status", environment: trace).stderr.contains("hash a.txt"))
+    sleep(1)
+    #expect(try repo.lode("status", environment: trace).stderr.contains("hash a.txt"))
+    #expect(!(try repo.lode("status", environment: trace).stderr.contains("hash a.txt")))
+  }
 }
