@@ -37,25 +37,43 @@ public final class TempFile {
   public let path: String
   private var closed = false
 
-  /// Creates the file with `O_EXCL` in `directory`.
-  public init(in directory: String, mode: mode_t = 0o666) throws {
-    var template = Array("\(directory)/\(TempFile.prefix)XXXXXX".utf8CString)
-    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    if fd < 0 { throw systemError("create temporary file in", directory) }
-    _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-    self.fd = fd
-    self.path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    // mkstemp creates 0600; apply the wanted mode through the umask like open(2) would.
-    fchmod(fd, mode & ~TempFile.umaskAtStart)
+  /// Creates the file with `O_EXCL` in `directory` (first creating the
+  /// directory and its parents when `makingDirectory` and it is missing).
+  /// `mode` applies through the umask, as with open(2).
+  public init(in directory: String, mode: mode_t = 0o666, makingDirectory: Bool = false) throws {
+    var madeDirectory = !makingDirectory
+    while true {
+      let path = "\(directory)/\(TempFile.prefix)\(TempFile.uniqueSuffix())"
+      let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+      if fd >= 0 {
+        self.fd = fd
+        self.path = path
+        return
+      }
+      if errno == EEXIST { continue }
+      if errno == ENOENT && !madeDirectory {
+        try FileIO.makeDirectories(directory)
+        madeDirectory = true
+        continue
+      }
+      throw systemError("create temporary file in", directory)
+    }
   }
 
-  /// The process's umask, read once: reading it means setting it, which
-  /// threads creating temp files at the same time must not race on.
-  private static let umaskAtStart: mode_t = {
-    let mask = umask(0)
-    umask(mask)
-    return mask
-  }()
+  /// A name part no other temp file of this process has used, and that
+  /// another process picks only by chance (`O_EXCL` then tries again).
+  private static func uniqueSuffix() -> String {
+    let count = counter.withLock { value -> UInt64 in
+      value &+= 1
+      return value
+    }
+    let mixed = (seed ^ (count &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
+    let text = String(mixed, radix: 36)
+    return String(repeating: "0", count: max(0, 13 - text.count)) + text
+  }
+
+  private static let seed = UInt64.random(in: .min ... .max)
+  private static let counter = Locked<UInt64>(0)
 
   deinit { if !closed { close(fd) } }
 

@@ -129,6 +129,15 @@ public enum FileIO {
     if systemRename(from, to) != 0 { throw systemError("rename", to) }
   }
 
+  /// Renames, first creating the target's folder (and its parents) when
+  /// `makingDirectory` and the rename fails for want of it.
+  public static func rename(_ from: String, _ to: String, makingDirectory: Bool) throws {
+    if systemRename(from, to) == 0 { return }
+    guard makingDirectory, errno == ENOENT, access(from, F_OK) == 0 else { throw systemError("rename", to) }
+    try makeDirectories(Path.parent(of: to))
+    try rename(from, to)
+  }
+
   /// The names in directory `path` (without `.` and `..`), or nil when it does not exist.
   public static func listDirectory(_ path: String) throws -> [(name: String, type: UInt8)]? {
     guard let dir = opendir(path) else {

@@ -59,6 +59,10 @@ private func runOnThreads(_ count: Int, _ work: @escaping @Sendable () -> Void) 
 /// The number of cores lode spreads work over.
 public enum ProcessorCount {
   public static let value: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  /// Workers for many small files: each spends much of its time waiting for
+  /// the disk (a file not in the page cache), so more workers than cores
+  /// keep more reads in flight (cold `add` of 20,000 files: 2.3 → 1.8 s).
+  public static let forSmallFiles: Int = max(8, 4 * value)
 }
 
 /// A mutex-protected box for results gathered by parallel workers.

@@ -11,6 +11,8 @@ public enum GitError: LodeError, Equatable {
   case unsupportedObjectFormat(path: String)
   /// The repository belongs to another user and is not listed in safe.directory.
   case notOwned(path: String)
+  /// A git lock file (`index.lock`) exists: another git is writing, or one was killed.
+  case locked(lockFile: String)
   /// libgit2 reported an error during `operation`.
   case libgit2(operation: String, code: Int32, detail: String)
 
@@ -21,6 +23,8 @@ public enum GitError: LodeError, Equatable {
     case .unsupportedObjectFormat(let path):
       return "\(path) uses SHA-256 object names, which this lode's libgit2 (1.5) cannot read"
     case .notOwned(let path): return "the git repository at \(path) is owned by another user"
+    case .locked(let lockFile):
+      return "\(lockFile) exists: another git process is writing the index, or one was killed"
     case .libgit2(let operation, _, let detail): return "\(operation): \(detail)"
     }
   }
@@ -31,6 +35,7 @@ public enum GitError: LodeError, Equatable {
     case .bareRepository: return "clone it and run lode in the clone"
     case .unsupportedObjectFormat: return "use a repository created with the default (SHA-1) object format"
     case .notOwned(let path): return "run 'git config --global --add safe.directory \(path)' if you trust it"
+    case .locked(let lockFile): return "if no git or lode is running, delete \(lockFile) and run the command again"
     case .libgit2: return nil
     }
   }

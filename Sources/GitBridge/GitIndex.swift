@@ -62,6 +62,8 @@ public final class GitIndex {
 
   /// Writes the index back to disk (atomically, through libgit2's lock file).
   public func write() throws {
-    try check(git_index_write(handle), "write the git index")
+    let code = git_index_write(handle)
+    if code == GIT_ELOCKED.rawValue { throw GitError.locked(lockFile: repository.gitDirectory + "/index.lock") }
+    try check(code, "write the git index")
   }
 }

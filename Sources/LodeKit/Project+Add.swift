@@ -137,11 +137,13 @@ extension Project {
     defer { progress.finish() }
     let stored = Locked([Workspace.StoredFile?](repeating: nil, count: files.count))
     let workspace = self.workspace
+    // Many files: one listing of the cache instead of a lookup per file (add holds the lock).
+    let holdings = cache.holdings(replacingLookups: files.count)
     do {
-      try parallelForEach(files.count) { index in
+      try parallelForEach(files.count, workers: ProcessorCount.forSmallFiles) { index in
         let file = files[index]
         let result = try workspace.storeFile(
-          key: Path.join(dataPath, file.path), relative: file.path, knownStat: file.stat)
+          key: Path.join(dataPath, file.path), relative: file.path, knownStat: file.stat, holdings: holdings)
         stored.withLock { $0[index] = result }
         progress.advance(bytes: file.stat.size)
       }
@@ -159,7 +161,9 @@ extension Project {
     let tree = Tree(entries: all.map(\.entry))
     let treeObject = try cache.write(bytes: tree.encoded())
     try cache.publish([treeObject])
-    let fresh = pending.filter(\.isNew)
+    // Files with the same content were each written, but stored once.
+    var seen = Set<ObjectID>()
+    let fresh = pending.filter { $0.isNew && seen.insert($0.id).inserted }
     let out = PointerOut(
       path: name, kind: .dir, id: treeObject.id, size: tree.size, fileCount: Int64(tree.entries.count),
       executable: false)

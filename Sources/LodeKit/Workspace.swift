@@ -23,17 +23,20 @@ struct Workspace: Sendable {
 
   /// Stores the file at repository path `key` unless the stat index already
   /// knows its id and the cache holds it. Does not publish.
-  func storeFile(key: String, relative: String? = nil, knownStat: FileStat? = nil) throws -> StoredFile {
+  /// `holdings` (a snapshot of the cache's ids) replaces lookups in the cache.
+  func storeFile(
+    key: String, relative: String? = nil, knownStat: FileStat? = nil, holdings: Set<ObjectID>? = nil
+  ) throws -> StoredFile {
     let path = try RelativePath(validating: relative ?? Path.basename(key))
     let absolutePath = root + "/" + key
     guard let stat = try knownStat ?? FileStat.of(absolutePath) else { throw LodeKitError.noSuchPath(path: key) }
-    if let id = statIndex.id(for: key, stat: stat), cache.contains(id) {
+    if let id = statIndex.id(for: key, stat: stat), holdings?.contains(id) ?? cache.contains(id) {
       return StoredFile(
         entry: TreeEntry(path: path, id: id, size: stat.size, executable: stat.isExecutable), pending: nil,
         key: key, verifiedAt: 0)
     }
     let verifiedAt = coarseNowAfter(stat.mtimeNanoseconds)
-    let pending = try cache.write(file: absolutePath)
+    let pending = try cache.write(file: absolutePath, holdings: holdings)
     statIndex.noteHashed(key)
     let source = pending.source ?? stat
     return StoredFile(

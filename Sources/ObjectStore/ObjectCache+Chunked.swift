@@ -46,8 +46,7 @@ extension ObjectCache {
     let folder = directory(of: id)
     var temp: TempFile?
     do {
-      try FileIO.makeDirectories(folder)
-      temp = try TempFile(in: folder, mode: 0o444)
+      temp = try TempFile(in: folder, mode: 0o444, makingDirectory: true)
       try list.withUnsafeBytes { try FileIO.writeAll(temp!.fd, $0, path: temp!.path) }
     } catch {
       temp?.discard()
@@ -121,8 +120,7 @@ extension ObjectCache {
   func receiveChunkList(
     _ id: ObjectID, source: String, from producer: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
   ) throws -> PendingObject {
-    try FileIO.makeDirectories(tempDirectory)
-    let temp = try TempFile(in: tempDirectory, mode: 0o444)
+    let temp = try TempFile(in: tempDirectory, mode: 0o444, makingDirectory: true)
     do {
       var bytes: [UInt8] = []
       try producer { encoded in

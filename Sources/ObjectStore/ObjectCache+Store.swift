@@ -49,8 +49,12 @@ extension ObjectCache {
   /// file as it goes, so memory stays at one buffer whatever the size.
   /// `codecOverride` forces a codec (e.g. raw for link-based checkouts).
   /// Throws `changedWhileReading` if the file's size or mtime moved during
-  /// the read: its id would not describe what was stored.
-  public func write(file path: String, codecOverride: Codec? = nil) throws -> PendingObject {
+  /// the read: its id would not describe what was stored. `holdings` (from
+  /// `holdings(replacingLookups:)`) answers whether the cache has the
+  /// object instead of a lookup.
+  public func write(file path: String, codecOverride: Codec? = nil, holdings: Set<ObjectID>? = nil) throws
+    -> PendingObject
+  {
     let fd = try FileIO.openRead(path)
     defer { close(fd) }
     let before = try FileStat.open(fd, path: path)
@@ -62,13 +66,12 @@ extension ObjectCache {
       if filled < context.buffer.count {
         return try writeWhole(
           UnsafeRawBufferPointer(rebasing: context.buffer[0..<filled]), fd: fd, path: path, before: before,
-          codecOverride: codecOverride, context: context)
+          codecOverride: codecOverride, holdings: holdings, context: context)
       }
       let sample = UnsafeRawBufferPointer(rebasing: context.buffer[0..<min(filled, Self.probeSize)])
       let codec = try codecOverride ?? chooseCodec(sample: sample, context: context)
       let compressor = try context.compressor(codec, level: policy.level)
-      try FileIO.makeDirectories(tempDirectory)
-      let temp = try TempFile(in: tempDirectory, mode: 0o444)
+      let temp = try TempFile(in: tempDirectory, mode: 0o444, makingDirectory: true)
       let hasher = SHA256()
       var total: Int64 = 0
       do {
@@ -105,7 +108,7 @@ extension ObjectCache {
       }
       let id = ObjectID(trusted: hasher.finalizeHex())
       temp.closeWithoutPublishing()
-      if contains(id) {
+      if holdings?.contains(id) ?? contains(id) {
         unlink(temp.path)
         return PendingObject(id: id, size: total, codec: codec, source: before, tempPath: nil)
       }
@@ -119,13 +122,13 @@ extension ObjectCache {
   /// then stays within one directory).
   private func writeWhole(
     _ content: UnsafeRawBufferPointer, fd: Int32, path: String, before: FileStat, codecOverride: Codec?,
-    context: CodecContext
+    holdings: Set<ObjectID>?, context: CodecContext
   ) throws -> PendingObject {
     let hasher = SHA256()
     hasher.update(content)
     let id = ObjectID(trusted: hasher.finalizeHex())
     try checkUnchanged(fd, path: path, before: before, bytesRead: Int64(content.count))
-    if contains(id) {
+    if holdings?.contains(id) ?? contains(id) {
       return PendingObject(id: id, size: Int64(content.count), codec: .none, source: before, tempPath: nil)
     }
     return try storeNew(content, id: id, source: before, codecOverride: codecOverride, context: context)
@@ -140,8 +143,7 @@ extension ObjectCache {
     let sample = UnsafeRawBufferPointer(rebasing: content[0..<min(content.count, probeSize)])
     let codec = try codecOverride ?? chooseCodec(sample: sample, context: context)
     let folder = directory(of: id)
-    try FileIO.makeDirectories(folder)
-    let temp = try TempFile(in: folder, mode: 0o444)
+    let temp = try TempFile(in: folder, mode: 0o444, makingDirectory: true)
     do {
       let sink: ByteSink = { try FileIO.writeAll(temp.fd, $0, path: temp.path) }
       if let compressor = try context.compressor(codec, level: policy.level) {
@@ -165,8 +167,7 @@ extension ObjectCache {
     return try contexts.with { context in
       let codec = policy.codec
       let compressor = try context.compressor(codec, level: policy.level)
-      try FileIO.makeDirectories(tempDirectory)
-      let temp = try TempFile(in: tempDirectory, mode: 0o444)
+      let temp = try TempFile(in: tempDirectory, mode: 0o444, makingDirectory: true)
       do {
         let sink: ByteSink = { try FileIO.writeAll(temp.fd, $0, path: temp.path) }
         try bytes.withUnsafeBytes { raw in
@@ -204,22 +205,27 @@ extension ObjectCache {
     } else {
       for object in fresh { try syncFile(object.tempPath!) }
     }
-    var directories = Set<String>()
-    for object in fresh {
-      let temp = object.tempPath!
-      if contains(object.id) {
-        unlink(temp)  // Another writer published it first: identical content, keep theirs.
-        continue
+    // Folder by folder (renames into one folder queue on its lock), a big
+    // batch on all cores.
+    let byFolder = Dictionary(grouping: fresh) { directory(of: $0.id) }
+    let folders = Array(byFolder.keys)
+    let existing = present(Set(fresh.map(\.id)))
+    try parallelForEach(folders.count, workers: batch ? ProcessorCount.value : 1) { index in
+      var renamed = Set<ObjectID>()
+      for object in byFolder[folders[index]]! {
+        let temp = object.tempPath!
+        // Published already, by another writer or earlier in this batch: identical content, keep it.
+        if existing.contains(object.id) || !renamed.insert(object.id).inserted {
+          unlink(temp)
+          continue
+        }
+        try FileIO.rename(temp, path(of: object.id, codec: object.codec), makingDirectory: true)
       }
-      let folder = directory(of: object.id)
-      try FileIO.makeDirectories(folder)
-      try FileIO.rename(temp, path(of: object.id, codec: object.codec))
-      directories.insert(folder)
     }
     if batch {
       try syncFileSystem()
     } else {
-      for folder in directories { try FileIO.syncDirectory(folder) }
+      for folder in folders { try FileIO.syncDirectory(folder) }
     }
   }
 

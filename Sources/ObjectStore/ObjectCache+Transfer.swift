@@ -38,8 +38,7 @@ extension ObjectCache {
     // rename within one folder (parallel receives then do not queue on the
     // file system's cross-folder rename lock).
     let folder = directory(of: id)
-    try FileIO.makeDirectories(folder)
-    let temp = try TempFile(in: folder, mode: 0o444)
+    let temp = try TempFile(in: folder, mode: 0o444, makingDirectory: true)
     do {
       let size = try contexts.with { context -> Int64 in
         let hasher = SHA256()

@@ -45,13 +45,31 @@ public final class ObjectCache: @unchecked Sendable {
   /// fan-out folders (a few hundred readdirs) rather than a lookup per id.
   public func present(_ ids: Set<ObjectID>) -> Set<ObjectID> {
     if ids.count < 512 { return ids.filter(contains) }
-    let folders = Array(Set(ids.map { String($0.hex.prefix(2)) }))
+    return listed(Array(Set(ids.map { String($0.hex.prefix(2)) }))) { ids.contains($0) }
+  }
+
+  /// Every id the cache holds, from a listing of its fan-out folders, when
+  /// listing costs less than `lookups` single lookups (each of which tries
+  /// every codec's name); nil when it would not. A snapshot: it stays true
+  /// only for a writer that holds the repository lock (and re-checks at
+  /// publishing what it adds itself).
+  public func holdings(replacingLookups lookups: Int) -> Set<ObjectID>? {
+    guard lookups >= 512 else { return nil }
+    let folders = ((try? FileIO.listDirectory(objectsDirectory)) ?? []).map(\.name).filter { $0.utf8.count == 2 }
+    // A directory's size is its blocks; an entry takes about 80 bytes of one.
+    let bytes = folders.reduce(Int64(0)) { $0 + ((try? FileStat.of(objectsDirectory + "/" + $1))??.size ?? 0) }
+    guard bytes / 80 <= Int64(lookups) * 16 else { return nil }
+    return listed(folders) { _ in true }
+  }
+
+  /// The ids in fan-out `folders` that `keep` accepts, listed on all cores.
+  private func listed(_ folders: [String], keeping keep: @Sendable (ObjectID) -> Bool) -> Set<ObjectID> {
     let found = Locked(Set<ObjectID>())
     try? parallelForEach(folders.count) { index in
       var local = Set<ObjectID>()
       for (name, _) in (try? FileIO.listDirectory(objectsDirectory + "/" + folders[index])) ?? [] {
         guard let (rest, _) = Self.parse(name: name), let id = try? ObjectID(validating: folders[index] + rest),
-          ids.contains(id)
+          keep(id)
         else { continue }
         local.insert(id)
       }

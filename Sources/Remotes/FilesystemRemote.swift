@@ -116,8 +116,7 @@ public struct FilesystemRemote: Remote {
   private func stage(_ name: String, from localPath: String) throws -> (TempFile, String) {
     let target = try path(of: name)
     let folder = Path.parent(of: target)
-    try FileIO.makeDirectories(folder)
-    let temp = try TempFile(in: folder, mode: 0o444)
+    let temp = try TempFile(in: folder, mode: 0o444, makingDirectory: true)
     do {
       let fd = try FileIO.openRead(localPath)
       defer { close(fd) }

@@ -115,4 +115,31 @@ import Testing
     #expect(result.status == 1)
     #expect(result.stderr.contains("git rm -r --cached data"))
   }
+
+  /// A folder of many files is checked against one listing of the cache:
+  /// objects the cache already has are not stored again, files with the
+  /// same content within the folder are stored once, and the cache stays
+  /// consistent.
+  @Test func aLargeFolderStoresOnlyWhatTheCacheLacksAndEachContentOnce() throws {
+    let repo = try TestRepo()
+    for index in 0..<200 { try repo.write("old/f\(index).txt", "shared \(index)\n") }
+    try repo.lodeOK("add", "old")
+    // 600 files: 200 with content the cache has, 400 new made of 200 distinct contents.
+    for index in 0..<200 { try repo.write("big/d\(index % 7)/shared\(index).txt", "shared \(index)\n") }
+    for index in 0..<400 { try repo.write("big/d\(index % 5)/new\(index).txt", "new \(index % 200)\n") }
+    let objectsBefore = try repo.sh("find .lode/cache/objects -type f | wc -l").stdout
+    let added = try repo.lodeOK("add", "big").stdout
+    #expect(added.contains("big: recorded (600 files"), "\(added)")
+    #expect(added.contains("; 201 new objects)"), "\(added)")  // 200 contents and the tree
+    let objectsAfter = try repo.sh("find .lode/cache/objects -type f | wc -l").stdout
+    #expect(
+      Int(objectsAfter.trimmingCharacters(in: .whitespacesAndNewlines))! == Int(
+        objectsBefore.trimmingCharacters(in: .whitespacesAndNewlines))! + 201)
+    #expect(try repo.sh("find .lode/cache -name '.lode-tmp-*'").stdout.isEmpty)
+    #expect(try repo.lode("fsck").status == 0)
+    try repo.sh("rm -rf big")
+    try repo.lodeOK("checkout", "big")
+    #expect(try repo.read("big/d3/new8.txt") == "new 8\n")
+    #expect(try repo.lodeOK("status").stdout == "Data and pointers are up to date.\n")
+  }
 }

@@ -63,6 +63,29 @@ import Testing
     #expect(try repo.lode("status").status == 1)
   }
 
+  /// A `.git/index.lock` left by a killed git (or lode, killed while
+  /// libgit2 wrote the index): add stores the data and writes the pointer,
+  /// then fails naming the lock file and what to do; after the user deletes
+  /// it, the same add stages the pointer.
+  @Test func aLeftoverGitIndexLockIsNamedWithWhatToDo() throws {
+    let repo = try TestRepo()
+    try repo.write("a.csv", "1,2\n")
+    try repo.write(".git/index.lock", "")
+    let refused = try repo.lode("add", "a.csv")
+    #expect(refused.status == 1)
+    let lockFile = repo.path(".git/index.lock")
+    #expect(
+      refused.stderr == """
+        error: \(lockFile) exists: another git process is writing the index, or one was killed
+        hint: if no git or lode is running, delete \(lockFile) and run the command again
+
+        """)
+    try repo.sh("rm .git/index.lock")
+    try repo.lodeOK("add", "a.csv")
+    #expect(try repo.git("diff", "--cached", "--name-only").stdout.contains("a.csv.lode"))
+    #expect(try repo.lodeOK("status").stdout == "Data and pointers are up to date.\n")
+  }
+
   @Test func aBusyLockNamesItsHolderAfterTheConfiguredWait() throws {
     let repo = try TestRepo()
     try repo.lodeOK("config", "core.lockTimeout", "1")

@@ -14,6 +14,7 @@ import Testing
     usleep(UInt32(delay * 1_000_000))
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
+    repo.removeIndexLockLeftByAKill()
 
     let fsck = try repo.lode("fsck")
     #expect(fsck.status == 0, "\(fsck.output)")

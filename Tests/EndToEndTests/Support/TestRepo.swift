@@ -174,6 +174,14 @@ final class TestRepo {
     try String(contentsOfFile: path(relative), encoding: .utf8)
   }
 
+  /// After a SIGKILL: a kill while libgit2 was writing the git index leaves
+  /// `.git/index.lock`, as a killed git does, and every later git write
+  /// refuses until it is deleted (lode's error says so, see BadInputTests).
+  /// Deletes it as the user would.
+  func removeIndexLockLeftByAKill() {
+    unlink(path(".git/index.lock"))
+  }
+
   func exists(_ relative: String) -> Bool {
     var st = stat()
     return lstat(path(relative), &st) == 0
