@@ -7,6 +7,7 @@ the DVC/lode ratio and peak RSS per step, plus cache and remote sizes.
 DVC is installed from PyPI into bench/.venv by this script.
 """
 import argparse
+import contextlib
 import os
 import random
 import shutil
@@ -232,12 +233,65 @@ def same_memory_state(path):
 
 def settle():
     """Waits out ext4's recently-deleted window. On an ext4 without a journal
-    (this machine's), allocating an inode skips every inode freed in the last
-    60 s (360 s while its inode-table block is unwritten, hence the sync), and
-    the skipping dominates profiles (`recently_deleted`): without the wait,
-    the previous scenario's cleanup would be charged to the next one."""
+    (this machine's root), allocating an inode skips every inode freed in the
+    last 60 s (360 s while its inode-table block is unwritten, hence the
+    sync), and the skipping dominates profiles (`recently_deleted`): without
+    the wait, the previous scenario's cleanup would be charged to the next
+    one's first steps. Only needed with --here."""
     sh("sync", "/")
     time.sleep(61)
+
+
+def fresh_filesystem_possible():
+    """Whether this process can make and mount a loop file system (root, losetup, mkfs.ext4)."""
+    return os.geteuid() == 0 and all(shutil.which(tool) for tool in ("losetup", "mkfs.ext4", "mount", "umount"))
+
+
+@contextlib.contextmanager
+def scenario_space(args, data):
+    """Where one run of a scenario happens, with its own copy of `data`.
+
+    By default a new ext4 made with mkfs.ext4's defaults (so with a journal,
+    as ext4 normally has), on a loop device with direct I/O (no second page
+    cache for the image file), created for this run and removed after it:
+    every run of either tool starts from the same fresh file system. With
+    --here (or without root), a temporary folder under bench/out on the
+    machine's own file system, after `settle()`."""
+    if args.here:
+        settle()
+        with tempfile.TemporaryDirectory(dir=os.path.join(HERE, "out")) as work:
+            yield work, data
+        return
+    image = os.path.join(HERE, "out", "scenario.img")
+    mount = tempfile.mkdtemp(dir=os.path.join(HERE, "out"), prefix="mnt-")
+    loop = None
+    try:
+        with open(image, "wb") as handle:
+            handle.truncate(args.filesystem_gib << 30)
+        subprocess.run(["mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0", image], check=True)
+        loop = subprocess.run(["losetup", "--direct-io=on", "-f", "--show", image],
+                              check=True, capture_output=True, text=True).stdout.strip()
+        subprocess.run(["mount", loop, mount], check=True)
+        local = os.path.join(mount, "data")
+        os.makedirs(local)
+        copies = []
+        for source in data:
+            target = os.path.join(local, os.path.basename(source))
+            if os.path.isdir(source):
+                shutil.copytree(source, target)
+            else:
+                shutil.copyfile(source, target)
+            copies.append(target)
+        work = os.path.join(mount, "work")
+        os.makedirs(work)
+        yield work, tuple(copies)
+    finally:
+        if loop:
+            subprocess.run(["umount", mount], check=False)
+            subprocess.run(["losetup", "-d", loop], check=False)
+        os.rmdir(mount)
+        if os.path.exists(image):
+            os.unlink(image)
 
 
 def new_csv_rows(count, seed):
@@ -331,7 +385,13 @@ def main():
     parser.add_argument("--scaling", action="store_true", help="also time lode add/status on 20k vs 200k files")
     parser.add_argument("--no-versions", action="store_true", help="skip the big-file versions scenario")
     parser.add_argument("--only-versions", action="store_true", help="run only the big-file versions scenario")
+    parser.add_argument("--here", action="store_true",
+                        help="run in bench/out on this machine's file system instead of a fresh ext4 per run")
+    parser.add_argument("--filesystem-gib", type=int, default=32, help="size of each fresh file system (sparse)")
     args = parser.parse_args()
+    if not args.here and not fresh_filesystem_possible():
+        log("not root or no losetup/mkfs.ext4: running in bench/out on this file system (--here)")
+        args.here = True
     args.data = args.data or os.path.join(HERE, "out", f"data-{args.scale:g}")
 
     dvc, dvc_version = ensure_dvc()
@@ -344,29 +404,30 @@ def main():
     version_sizes = {}
     for repetition in range(args.repeat):
         for tool in tools:
-            log(f"run {repetition + 1}/{args.repeat}: {tool.name}")
-            with tempfile.TemporaryDirectory(dir=os.path.join(HERE, "out")) as work:
-                remote = os.path.join(work, "remote-" + tool.name)
-                os.makedirs(remote)
-                if not args.only_versions:
-                    settle()
-                sh("sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true", work)
-                if args.only_versions:
-                    results, sizes[tool.name] = {}, {}
-                else:
-                    results, sizes[tool.name] = scenario(tool, data, work, remote, repeat_quick=5)
-            if not args.no_versions:
-                log(f"run {repetition + 1}/{args.repeat}: {tool.name}, versions of big files")
-                settle()
-                with tempfile.TemporaryDirectory(dir=os.path.join(HERE, "out")) as work:
+            if not args.only_versions:
+                log(f"run {repetition + 1}/{args.repeat}: {tool.name}")
+                with scenario_space(args, data) as (work, local):
                     remote = os.path.join(work, "remote-" + tool.name)
                     os.makedirs(remote)
-                    more, version_sizes[tool.name] = versions_scenario(tool, data, work, remote)
+                    sh("sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true", work)
+                    results, sizes[tool.name] = scenario(tool, local, work, remote, repeat_quick=5)
+            else:
+                results, sizes[tool.name] = {}, {}
+            if not args.no_versions:
+                log(f"run {repetition + 1}/{args.repeat}: {tool.name}, versions of big files")
+                with scenario_space(args, data) as (work, local):
+                    remote = os.path.join(work, "remote-" + tool.name)
+                    os.makedirs(remote)
+                    sh("sync", work)  # the data copy, written back before anything is timed
+                    more, version_sizes[tool.name] = versions_scenario(tool, local, work, remote)
                     results.update(more)
             runs[tool.name].append(results)
 
     startup = [run([tools[1].exe, "--version"], "/")[0] for _ in range(20)]
     print(f"\n### lode {lode_version} vs DVC {dvc_version}, scale {args.scale}, median of {args.repeat} runs\n")
+    where = ("in bench/out on this machine's file system" if args.here else
+             "each run on a fresh ext4 (mkfs.ext4 defaults, with a journal) on a loop device with direct I/O")
+    print(f"Where: {where}.\n")
     print(f"Data: {os.path.getsize(data[0]) / MiB:.0f} MiB float32 model, {os.path.getsize(data[1]) / MiB:.0f} MiB CSV, {small} files of 1–32 KiB.\n")
     print("| step | DVC s | lode s | DVC / lode | DVC peak RSS | lode peak RSS |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
@@ -400,10 +461,10 @@ def scaling(lode, args):
     print("| --- | ---: | ---: | ---: | ---: |")
     for count in (20000, 200000):
         many = make_data(args.data, args.scale, count)[2]
-        with tempfile.TemporaryDirectory(dir=os.path.join(HERE, "out")) as work:
+        with scenario_space(args, (many,)) as (work, (local,)):
             sh("git init -q .", work)
             run(lode.cmd("init"), work)
-            shutil.copytree(many, os.path.join(work, "many"), copy_function=os.link)
+            shutil.copytree(local, os.path.join(work, "many"), copy_function=os.link)
             add = run(lode.cmd("add", "many"), work)[0]
             status = statistics.median(run(lode.cmd("status"), work)[0] for _ in range(3))
             print(f"| {count} | {add:.2f} | {status:.3f} | {add / count * 1e6:.0f} | {status / count * 1e6:.1f} |")
