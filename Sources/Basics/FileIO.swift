@@ -138,6 +138,13 @@ public enum FileIO {
     try rename(from, to)
   }
 
+  /// Asks the kernel to drop the file's clean pages from the page cache
+  /// (`POSIX_FADV_DONTNEED`); pages not yet written back stay. A hint: it
+  /// never fails.
+  public static func releasePages(_ fd: Int32) {
+    _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_DONTNEED))
+  }
+
   /// The names in directory `path` (without `.` and `..`), or nil when it does not exist.
   public static func listDirectory(_ path: String) throws -> [(name: String, type: UInt8)]? {
     guard let dir = opendir(path) else {

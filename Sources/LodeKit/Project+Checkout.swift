@@ -25,8 +25,10 @@ extension Project {
     return try apply(try selectTracked(userPaths), force: force)
   }
 
-  /// Plans and carries out a checkout of `tracked` (the caller holds the lock).
-  func apply(_ tracked: [TrackedPath], force: Bool) throws -> CheckoutResult {
+  /// Plans and carries out a checkout of `tracked` (the caller holds the
+  /// lock). Objects in `verified` were hashed against their ids by this
+  /// process (a fetch that received them) and are not hashed again.
+  func apply(_ tracked: [TrackedPath], force: Bool, verified: Set<ObjectID> = []) throws -> CheckoutResult {
     // Temp files a killed checkout left beside tracked files go first.
     for folder in Set(tracked.map { Path.parent(of: $0.dataPath) }) {
       WorkspaceScan.removeLeftovers(in: absolute(folder))
@@ -46,7 +48,7 @@ extension Project {
       statIndex.forget(path)
       result.deleted.append(path)
     }
-    let writer = WorkspaceWriter(workspace: workspace, type: settings.cacheType)
+    let writer = WorkspaceWriter(workspace: workspace, type: settings.cacheType, verified: verified)
     for folder in plan.folders { try writer.makeFolder(folder) }
     let progress = Progress("checking out", totalItems: plan.writes.count)
     defer { progress.finish() }

@@ -17,6 +17,8 @@ public struct TransferResult: Sendable {
   public var missing: [String] = []
   /// Objects that arrived damaged and were refused, with the reason.
   public var corrupt: [String] = []
+  /// The objects received (for a fetch), each verified against its id on arrival.
+  var received = Set<ObjectID>()
 }
 
 /// The default number of parallel transfers: I/O-bound, so more than the cores.
@@ -143,6 +145,11 @@ extension Project {
   public func fetch(_ scope: DataScope, remote name: String?, jobs: Int?) throws -> TransferResult {
     let lock = try lock(for: "fetch")
     defer { withExtendedLifetime(lock) {} }
+    return try fetchLocked(scope, remote: name, jobs: jobs)
+  }
+
+  /// `fetch` for a caller that holds the lock.
+  private func fetchLocked(_ scope: DataScope, remote name: String?, jobs: Int?) throws -> TransferResult {
     let (remoteName, remote) = try openRemote(name)
     try remote.checkAccess(write: false)
     var result = TransferResult(remote: remoteName)
@@ -197,6 +204,7 @@ extension Project {
       throw error
     }
     result.transferred += ready.count
+    result.received.formUnion(ready.map(\.id))
     result.transferredBytes += bytes
     result.corrupt += corrupt.sorted()
     if !lists.isEmpty {
@@ -234,6 +242,7 @@ extension Project {
       throw error
     }
     result.transferred += verified.count
+    result.received.formUnion(verified.map(\.id))
   }
 
   private func receiveAll(
@@ -268,8 +277,14 @@ extension Project {
   public func pull(_ scope: DataScope, remote name: String?, jobs: Int?, force: Bool) throws
     -> (TransferResult, CheckoutResult)
   {
-    let fetched = try fetch(scope, remote: name, jobs: jobs)
-    let checkedOut = try checkout(scope.paths, force: force)
+    // One lock for both: what was fetched is what is checked out. Objects
+    // this fetch received were verified against their ids as they arrived;
+    // checking them out copies those same bytes without hashing them again.
+    let lock = try lock(for: "pull")
+    defer { withExtendedLifetime(lock) {} }
+    let fetched = try fetchLocked(scope, remote: name, jobs: jobs)
+    defer { statIndex.save() }
+    let checkedOut = try apply(try selectTracked(scope.paths), force: force, verified: fetched.received)
     return (fetched, checkedOut)
   }
 }

@@ -7,10 +7,13 @@ final class WorkspaceWriter: @unchecked Sendable {
   private let workspace: Workspace
   private let type: CacheType
   private let noteSet = Locked(Set<String>())
+  /// Objects this process already verified (see `Project.apply`).
+  private let verified: Set<ObjectID>
 
-  init(workspace: Workspace, type: CacheType) {
+  init(workspace: Workspace, type: CacheType, verified: Set<ObjectID> = []) {
     self.workspace = workspace
     self.type = type
+    self.verified = verified
   }
 
   /// Notes gathered while writing (link fallbacks), sorted.
@@ -32,7 +35,9 @@ final class WorkspaceWriter: @unchecked Sendable {
         note("compressed objects cannot be linked; files were copied (set cache.compression = none)")
       }
     }
-    if !linked { try cache.export(file.id, to: destination, executable: file.executable) }
+    if !linked {
+      try cache.export(file.id, to: destination, executable: file.executable, verified: verified.contains(file.id))
+    }
     if let stat = try FileStat.of(destination) {
       workspace.statIndex.record(file.path, stat: stat, id: file.id, verifiedAt: coarseNowNanoseconds())
     }

@@ -6,20 +6,25 @@ extension ObjectCache {
   /// already have received bytes when that happens: callers write to temp
   /// files and discard them on error, so bad bytes never reach a workspace.
   /// Returns the content size.
+  /// With `releasing`, the object's pages leave the page cache once read
+  /// (see `export`).
   @discardableResult
-  public func decode(_ id: ObjectID, into sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
+  public func decode(
+    _ id: ObjectID, releasing: Bool = false, into sink: (UnsafeRawBufferPointer) throws -> Void
+  ) throws -> Int64 {
     guard let (path, codec) = locate(id) else { throw ObjectStoreError.missing(id) }
-    return try decode(id, path: path, codec: codec, into: sink)
+    return try decode(id, path: path, codec: codec, releasing: releasing, into: sink)
   }
 
   /// As `decode(_:into:)` for a known object file.
   @discardableResult
   public func decode(
-    _ id: ObjectID, path: String, codec: Codec, into sink: (UnsafeRawBufferPointer) throws -> Void
+    _ id: ObjectID, path: String, codec: Codec, releasing: Bool = false,
+    into sink: (UnsafeRawBufferPointer) throws -> Void
   ) throws -> Int64 {
-    if codec == .chunked { return try decodeChunked(id, listPath: path, into: sink) }
+    if codec == .chunked { return try decodeChunked(id, listPath: path, releasing: releasing, into: sink) }
     let hasher = SHA256()
-    let total = try decodeStream(id, path: path, codec: codec) { bytes in
+    let total = try decodeStream(id, path: path, codec: codec, releasing: releasing) { bytes in
       hasher.update(bytes)
       try sink(bytes)
     }
@@ -32,9 +37,14 @@ extension ObjectCache {
 
   /// Decodes the byte stream at `path` into `sink` without checking it
   /// against `id` (named in errors); callers hash what they receive.
-  func decodeStream(_ id: ObjectID, path: String, codec: Codec, into sink: ByteSink) throws -> Int64 {
+  func decodeStream(_ id: ObjectID, path: String, codec: Codec, releasing: Bool = false, into sink: ByteSink)
+    throws -> Int64
+  {
     let fd = try FileIO.openRead(path)
-    defer { close(fd) }
+    defer {
+      if releasing { FileIO.releasePages(fd) }
+      close(fd)
+    }
     return try contexts.with { context in
       var total: Int64 = 0
       let decoder: StreamCodec?
@@ -77,16 +87,49 @@ extension ObjectCache {
   /// Writes the verified content of `id` to `destination` through a temp file
   /// in the destination's directory, renamed into place only once the
   /// content matched its id: a corrupt object never replaces a file.
-  public func export(_ id: ObjectID, to destination: String, executable: Bool) throws {
+  /// The object's own pages are released from the page cache once read:
+  /// the workspace copy is the one that will be used, and two cached copies
+  /// of the same data would halve what the page cache can hold (and, on a
+  /// VM, the pages just freed are the cheapest to write the copy into).
+  /// `verified`: the caller hashed this object's content against its id
+  /// earlier in this process (as it arrived from a remote); it is copied
+  /// without hashing it again.
+  public func export(_ id: ObjectID, to destination: String, executable: Bool, verified: Bool = false) throws {
     let temp = try TempFile(in: Path.parent(of: destination), mode: executable ? 0o777 : 0o666)
     do {
-      try decode(id) { try FileIO.writeAll(temp.fd, $0, path: temp.path) }
+      let write: ByteSink = { try FileIO.writeAll(temp.fd, $0, path: temp.path) }
+      if verified {
+        guard let (path, codec) = locate(id) else { throw ObjectStoreError.missing(id) }
+        try copyVerified(id, path: path, codec: codec, into: write)
+      } else {
+        try decode(id, releasing: true, into: write)
+      }
       // Workspace files can be rebuilt from the cache, so they are renamed
       // (atomic) without an fsync each; the cache and pointers are durable.
       try temp.publish(as: destination, durable: false)
     } catch {
       temp.discard()
       throw error
+    }
+  }
+
+  /// Decodes an object already verified by this process into `sink`,
+  /// releasing its pages, without hashing it.
+  private func copyVerified(_ id: ObjectID, path: String, codec: Codec, into sink: ByteSink) throws {
+    guard codec == .chunked else {
+      _ = try decodeStream(id, path: path, codec: codec, releasing: true, into: sink)
+      return
+    }
+    let list = try ChunkList(readingFile: path)
+    for entry in list.entries {
+      guard let (chunkPath, chunkCodec) = locate(entry.id), chunkCodec != .chunked else {
+        throw ObjectStoreError.missingChunk(id, chunk: entry.id)
+      }
+      let size = try decodeStream(entry.id, path: chunkPath, codec: chunkCodec, releasing: true, into: sink)
+      if size != entry.size {
+        throw ObjectStoreError.corrupt(
+          id, path: path, detail: "chunk \(entry.id.short)… has \(size) bytes, not \(entry.size)")
+      }
     }
   }
 

@@ -58,6 +58,36 @@ final class SharedSetup {
     #expect(try a.lodeOK("status").stdout == "Data and pointers are up to date.\n")
   }
 
+  /// Pull copies the objects it just received and verified without hashing
+  /// them again, but an object the cache already had is hashed as by
+  /// checkout: damage in it is caught, and the file is not written.
+  @Test func pullStillCatchesDamageInAnObjectTheCacheAlreadyHad() throws {
+    let shared = try SharedSetup()
+    let a = try shared.clone()
+    try a.lodeOK("config", "cache.compression", "none")
+    try a.write("old.csv", "the good content\n")
+    try a.write("new/x.bin", TestRepo.noise(count: 70_000, seed: 4))
+    try a.write("big.bin", TestRepo.noise(count: 20 << 20, seed: 5))  // chunked
+    try a.lodeOK("add", "old.csv", "new", "big.bin")
+    try a.lodeOK("push")
+    try a.git("commit", "-qm", "data")
+    try a.git("push", "-q", "origin", "main")
+    let b = try shared.clone()
+    try b.write("old.csv", "the good content\n")
+    try b.lodeOK("config", "cache.compression", "none")
+    try b.lodeOK("add", "old.csv")  // now in b's cache before the pull
+    let id = try b.pointerID("old.csv.lode")
+    let object = try #require(b.cacheFile(id))
+    try b.sh("chmod u+w \(object) && printf 'evil bytes here!!\\n' > \(object) && rm old.csv")
+    let pull = try b.lode("pull")
+    #expect(pull.status == 1)
+    #expect(pull.stderr.contains("object \(id) is corrupt"), "\(pull.stderr)")
+    #expect(!b.exists("old.csv"))
+    // What the pull received reached the workspace intact.
+    #expect(try b.sha256sum("new/x.bin") == (try a.sha256sum("new/x.bin")))
+    #expect(try b.sha256sum("big.bin") == (try a.sha256sum("big.bin")))
+  }
+
   @Test func concurrentPushesOfOverlappingDataBothSucceedAndVerify() throws {
     let shared = try SharedSetup()
     let repos = [try shared.clone(), try shared.clone()]
