@@ -52,11 +52,14 @@ extension Project {
     for folder in plan.folders { try writer.makeFolder(folder) }
     let progress = Progress("checking out", totalItems: plan.writes.count)
     defer { progress.finish() }
-    // One folder per task: threads writing into the same folder contend for
-    // its lock in the kernel (badly on ext4 after mass deletes); the
-    // largest folders go first so the cores finish together.
-    let groups = Dictionary(grouping: plan.writes) { Path.parent(of: $0.path) }.values
-      .sorted { $0.reduce(0) { $0 + $1.size } > $1.reduce(0) { $0 + $1.size } }
+    // Small files one folder per task: threads writing into the same folder
+    // contend for its lock in the kernel (badly on ext4 after mass
+    // deletes). A big file is a task of its own (two big files in one
+    // folder would otherwise be written one after the other on one core).
+    // The largest tasks go first so the cores finish together.
+    let groups = Dictionary(grouping: plan.writes) { write in
+      write.size >= Self.ownTaskSize ? write.path : Path.parent(of: write.path) + "/"
+    }.values.sorted { $0.reduce(0) { $0 + $1.size } > $1.reduce(0) { $0 + $1.size } }
     try parallelForEach(groups.count) { index in
       for write in groups[index] {
         try writer.write(write)
@@ -67,6 +70,9 @@ extension Project {
     result.notes = writer.notes
     return result
   }
+
+  /// Files of this size or more are checked out as tasks of their own.
+  static let ownTaskSize: Int64 = 4 << 20
 
   private func planFile(_ path: TrackedPath, force: Bool, into plan: inout CheckoutPlan) throws {
     let out = path.out

@@ -69,7 +69,7 @@ extension ObjectCache {
   /// hashes to `id`. Chunks are not hashed one by one on the way (the whole
   /// file's hash covers them); only when the whole is wrong is each chunk
   /// checked, to name the damaged one.
-  func decodeChunked(_ id: ObjectID, listPath: String, releasing: Bool = false, into sink: ByteSink) throws -> Int64 {
+  func decodeChunked(_ id: ObjectID, listPath: String, into sink: ByteSink) throws -> Int64 {
     let list: ChunkList
     do { list = try ChunkList(readingFile: listPath) } catch let error as ObjectStoreError {
       throw ObjectStoreError.corrupt(id, path: listPath, detail: error.message)
@@ -78,7 +78,7 @@ extension ObjectCache {
     var total: Int64 = 0
     for entry in list.entries {
       let (path, codec) = try chunkLocation(entry.id, of: id, listPath: listPath)
-      let size = try decodeStream(entry.id, path: path, codec: codec, releasing: releasing) { bytes in
+      let size = try decodeStream(entry.id, path: path, codec: codec) { bytes in
         whole.update(bytes)
         try sink(bytes)
       }

@@ -6,25 +6,20 @@ extension ObjectCache {
   /// already have received bytes when that happens: callers write to temp
   /// files and discard them on error, so bad bytes never reach a workspace.
   /// Returns the content size.
-  /// With `releasing`, the object's pages leave the page cache once read
-  /// (see `export`).
   @discardableResult
-  public func decode(
-    _ id: ObjectID, releasing: Bool = false, into sink: (UnsafeRawBufferPointer) throws -> Void
-  ) throws -> Int64 {
+  public func decode(_ id: ObjectID, into sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
     guard let (path, codec) = locate(id) else { throw ObjectStoreError.missing(id) }
-    return try decode(id, path: path, codec: codec, releasing: releasing, into: sink)
+    return try decode(id, path: path, codec: codec, into: sink)
   }
 
   /// As `decode(_:into:)` for a known object file.
   @discardableResult
   public func decode(
-    _ id: ObjectID, path: String, codec: Codec, releasing: Bool = false,
-    into sink: (UnsafeRawBufferPointer) throws -> Void
+    _ id: ObjectID, path: String, codec: Codec, into sink: (UnsafeRawBufferPointer) throws -> Void
   ) throws -> Int64 {
-    if codec == .chunked { return try decodeChunked(id, listPath: path, releasing: releasing, into: sink) }
+    if codec == .chunked { return try decodeChunked(id, listPath: path, into: sink) }
     let hasher = SHA256()
-    let total = try decodeStream(id, path: path, codec: codec, releasing: releasing) { bytes in
+    let total = try decodeStream(id, path: path, codec: codec) { bytes in
       hasher.update(bytes)
       try sink(bytes)
     }
@@ -36,7 +31,8 @@ extension ObjectCache {
   }
 
   /// Decodes the byte stream at `path` into `sink` without checking it
-  /// against `id` (named in errors); callers hash what they receive.
+  /// against `id` (named in errors); callers hash what they receive. With
+  /// `releasing`, the file's pages leave the page cache once read.
   func decodeStream(_ id: ObjectID, path: String, codec: Codec, releasing: Bool = false, into sink: ByteSink)
     throws -> Int64
   {
@@ -87,13 +83,13 @@ extension ObjectCache {
   /// Writes the verified content of `id` to `destination` through a temp file
   /// in the destination's directory, renamed into place only once the
   /// content matched its id: a corrupt object never replaces a file.
-  /// The object's own pages are released from the page cache once read:
-  /// the workspace copy is the one that will be used, and two cached copies
-  /// of the same data would halve what the page cache can hold (and, on a
-  /// VM, the pages just freed are the cheapest to write the copy into).
   /// `verified`: the caller hashed this object's content against its id
   /// earlier in this process (as it arrived from a remote); it is copied
-  /// without hashing it again.
+  /// without hashing it again, and its pages are released from the page
+  /// cache once read: an object just fetched is not read again soon, the
+  /// workspace copy is the one in use (and, on a VM, the pages just freed
+  /// are the cheapest to write that copy into). Objects that were already
+  /// in the cache keep their pages: a later checkout of them reads memory.
   public func export(_ id: ObjectID, to destination: String, executable: Bool, verified: Bool = false) throws {
     let temp = try TempFile(in: Path.parent(of: destination), mode: executable ? 0o777 : 0o666)
     do {
@@ -102,7 +98,7 @@ extension ObjectCache {
         guard let (path, codec) = locate(id) else { throw ObjectStoreError.missing(id) }
         try copyVerified(id, path: path, codec: codec, into: write)
       } else {
-        try decode(id, releasing: true, into: write)
+        try decode(id, into: write)
       }
       // Workspace files can be rebuilt from the cache, so they are renamed
       // (atomic) without an fsync each; the cache and pointers are durable.
