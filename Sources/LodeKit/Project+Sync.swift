@@ -158,23 +158,77 @@ extension Project {
     let outs = try outs(in: scope)
     var first: [ObjectID: String] = [:]
     for out in outs { first[out.id] = first[out.id] ?? out.label }
-    try download(first, from: remote, workers: workers, into: &result)
+    let lists = try download(first, deferringLists: true, from: remote, workers: workers, into: &result)
     var second: [ObjectID: String] = [:]
     for out in outs where out.kind == .dir {
       guard let tree = try cachedTree(out.id) else { continue }
       for entry in tree.entries where second[entry.id] == nil { second[entry.id] = out.label }
     }
-    try download(second, from: remote, workers: workers, into: &result)
+    // The chunk lists (their chunks are in) are checked on a thread of their
+    // own while the trees' files download: reassembling a big file to hash
+    // it is one core's work for a while.
+    let cache = self.cache
+    let listing = remote.location
+    let checked = Locked<Result<ListsChecked, Error>?>(nil)
+    let checker = SerialWorker()
+    checker.submit { checked.withLock { $0 = Result { try Self.checkAndPublish(lists, in: cache, from: listing) } } }
+    do {
+      try download(second, from: remote, workers: workers, into: &result)
+    } catch {
+      checker.finish()
+      throw error
+    }
+    checker.finish()
+    let outcome = try checked.withLock { $0! }.get()
+    result.transferred += outcome.published.count
+    result.received.formUnion(outcome.published)
+    result.corrupt += outcome.corrupt
     result.missing = Array(Set(result.missing)).sorted()
     return result
   }
 
+  /// What `checkAndPublish` did with received chunk lists.
+  struct ListsChecked {
+    var published: [ObjectID] = []
+    var corrupt: [String] = []
+  }
+
+  /// Publishes each received chunk list (its chunks already in the cache)
+  /// whose chunks reassemble to its id; the others are discarded (a missing
+  /// chunk was already reported missing, a damaged list as corrupt).
+  static func checkAndPublish(_ lists: [PendingObject], in cache: ObjectCache, from location: String) throws
+    -> ListsChecked
+  {
+    var outcome = ListsChecked()
+    var verified: [PendingObject] = []
+    for list in lists {
+      let source = location + "/" + ObjectName.of(list.id, codec: .chunked)
+      do {
+        verified.append(try cache.verifyReceived(list, source: source))
+      } catch let error as ObjectStoreError {
+        cache.discard([list])
+        if case .missingChunk = error { continue }  // already reported as missing
+        outcome.corrupt.append(error.message)
+      }
+    }
+    do { try cache.publish(verified) } catch {
+      cache.discard(verified)
+      throw error
+    }
+    outcome.published = verified.map(\.id)
+    return outcome
+  }
+
   /// Downloads `wanted` (id → the tracked path it belongs to). Chunks
   /// (`chunks`) must be byte streams: a chunk list in their place is refused.
+  /// Chunk lists are published once their chunks reassemble to their ids;
+  /// with `deferringLists` their chunks are downloaded but the lists are
+  /// returned unchecked, for `checkAndPublish`.
+  @discardableResult
   private func download(
-    _ wanted: [ObjectID: String], chunks: Bool = false, from remote: Remote, workers: Int,
-    into result: inout TransferResult
-  ) throws {
+    _ wanted: [ObjectID: String], chunks: Bool = false, deferringLists: Bool = false, from remote: Remote,
+    workers: Int, into result: inout TransferResult
+  ) throws -> [PendingObject] {
     let cache = self.cache
     let absent = wanted.keys.filter { !cache.contains($0) }
     result.skipped += wanted.count - absent.count
@@ -207,15 +261,20 @@ extension Project {
     result.received.formUnion(ready.map(\.id))
     result.transferredBytes += bytes
     result.corrupt += corrupt.sorted()
-    if !lists.isEmpty {
-      try completeChunkLists(lists, labels: wanted, from: remote, workers: workers, into: &result)
-    }
+    if lists.isEmpty { return [] }
+    try downloadChunks(of: lists, labels: wanted, from: remote, workers: workers, into: &result)
+    if deferringLists { return lists }
+    let checked = try Self.checkAndPublish(lists, in: cache, from: remote.location)
+    result.transferred += checked.published.count
+    result.received.formUnion(checked.published)
+    result.corrupt += checked.corrupt
+    return []
   }
 
-  /// Fetches the chunks that received chunk lists name, then publishes each
-  /// list whose chunks reassemble to its id; the others are refused.
-  private func completeChunkLists(
-    _ lists: [PendingObject], labels: [ObjectID: String], from remote: Remote, workers: Int,
+  /// Fetches the chunks that received chunk lists name (the lists are
+  /// discarded if that fails).
+  private func downloadChunks(
+    of lists: [PendingObject], labels: [ObjectID: String], from remote: Remote, workers: Int,
     into result: inout TransferResult
   ) throws {
     var chunks: [ObjectID: String] = [:]
@@ -226,23 +285,6 @@ extension Project {
       cache.discard(lists)
       throw error
     }
-    var verified: [PendingObject] = []
-    for list in lists {
-      let source = remote.location + "/" + ObjectName.of(list.id, codec: .chunked)
-      do {
-        verified.append(try cache.verifyReceived(list, source: source))
-      } catch let error as ObjectStoreError {
-        cache.discard([list])
-        if case .missingChunk = error { continue }  // already reported as missing
-        result.corrupt.append(error.message)
-      }
-    }
-    do { try cache.publish(verified) } catch {
-      cache.discard(verified)
-      throw error
-    }
-    result.transferred += verified.count
-    result.received.formUnion(verified.map(\.id))
   }
 
   private func receiveAll(
