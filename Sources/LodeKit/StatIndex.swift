@@ -100,31 +100,24 @@ public final class StatIndex: @unchecked Sendable {
       return s.changes
     }
     if changes.isEmpty { return }
-    var merged = Self.load(path)
-    for (key, entry) in changes { merged[key] = entry }
-    try? AtomicFile.write(Self.encode(merged), to: path, mode: 0o644, durable: false)
+    // Merged over the file as it is now (another process may have saved
+    // since): records the changes do not touch are copied as bytes.
+    let stored = StoredIndex((try? FileIO.readFileIfPresent(path)) ?? [])
+    try? AtomicFile.write(stored.merging(changes), to: path, mode: 0o644, durable: false)
   }
 
   static func encode(_ entries: [String: Entry]) -> [UInt8] {
-    var out = magic
-    append(&out, version)
-    append(&out, UInt32(entries.count))
-    for key in entries.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-      let entry = entries[key]!
-      let keyBytes = Array(key.utf8)
-      append(&out, UInt32(keyBytes.count))
-      out += keyBytes
-      for value in [entry.size, entry.mtime, entry.ctime, Int64(bitPattern: entry.inode), entry.verifiedAt] {
-        append(&out, UInt64(bitPattern: value))
-      }
-      out += Array(entry.id.hex.utf8)
-    }
-    return out
+    StoredIndex([]).merging(entries.mapValues { .some($0) })
   }
 
-  static func load(_ path: String) -> [String: Entry] {
-    guard let bytes = try? FileIO.readFileIfPresent(path) else { return [:] }
-    return decode(bytes) ?? [:]
+  /// Appends the record of `key` with `entry`.
+  static func appendRecord(_ out: inout [UInt8], key: [UInt8], entry: Entry) {
+    append(&out, UInt32(key.count))
+    out += key
+    for value in [entry.size, entry.mtime, entry.ctime, Int64(bitPattern: entry.inode), entry.verifiedAt] {
+      append(&out, UInt64(bitPattern: value))
+    }
+    out += Array(entry.id.hex.utf8)
   }
 
   /// Decodes the index; nil on any damage (the index is then rebuilt).
@@ -150,7 +143,7 @@ public final class StatIndex: @unchecked Sendable {
     }
   }
 
-  private static func append<T: FixedWidthInteger>(_ out: inout [UInt8], _ value: T) {
+  static func append<T: FixedWidthInteger>(_ out: inout [UInt8], _ value: T) {
     withUnsafeBytes(of: value.littleEndian) { out += $0 }
   }
 }
@@ -178,6 +171,48 @@ struct StoredIndex {
     }
     self.bytes = valid ? bytes : []
     self.offsets = valid ? offsets : []
+  }
+
+  /// The index with `changes` applied (nil removes a key), encoded:
+  /// records in the order of their keys' bytes, the ones `changes` does not
+  /// touch copied as they are, without decoding them.
+  func merging(_ changes: [String: StatIndex.Entry?]) -> [UInt8] {
+    let sorted = changes.map { (key: Array($0.key.utf8), entry: $0.value) }
+      .sorted { $0.key.lexicographicallyPrecedes($1.key) }
+    var out = StatIndex.magic
+    StatIndex.append(&out, StatIndex.version)
+    let countAt = out.count
+    StatIndex.append(&out, UInt32(0))
+    var count: UInt32 = 0
+    var next = 0
+    func emitChange() {
+      if let entry = sorted[next].entry {
+        StatIndex.appendRecord(&out, key: sorted[next].key, entry: entry)
+        count += 1
+      }
+      next += 1
+    }
+    bytes.withUnsafeBytes { raw in
+      for offset in offsets {
+        var reader = ByteReader(raw, at: offset)
+        let key = reader.bytes(Int(reader.uint32()!))!  // whole records: checked by init
+        var order = 1
+        while next < sorted.count {
+          order = sorted[next].key.withUnsafeBytes { compare($0, key) }
+          if order >= 0 { break }
+          emitChange()
+        }
+        if order == 0 {
+          emitChange()
+          continue
+        }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[offset..<offset + 4 + key.count + 104]))
+        count += 1
+      }
+    }
+    while next < sorted.count { emitChange() }
+    withUnsafeBytes(of: count.littleEndian) { out.replaceSubrange(countAt..<countAt + 4, with: $0) }
+    return out
   }
 
   /// The entry stored for `key`, if any.

@@ -94,6 +94,31 @@ private let idB = try! ObjectID(validating: String(repeating: "b", count: 64))
 }
 
 @Suite struct StatIndexTests {
+  /// Saving merges changes into the stored bytes record by record: the
+  /// result is exactly the encoding of the merged entries.
+  @Test func mergingChangesIntoStoredRecordsEqualsEncodingTheMergedEntries() throws {
+    var entries: [String: StatIndex.Entry] = [:]
+    for index in 0..<300 {
+      entries["d\(index % 7)/f\(index)"] = StatIndex.Entry(
+        size: Int64(index), mtime: 1, ctime: 2, inode: UInt64(index), verifiedAt: 4, id: index % 2 == 0 ? idA : idB)
+    }
+    let stored = StoredIndex(StatIndex.encode(entries))
+    let changed = StatIndex.Entry(size: 9, mtime: 9, ctime: 9, inode: 9, verifiedAt: 10, id: idB)
+    let changes: [String: StatIndex.Entry?] = [
+      "d0/f0": changed, "d3/f10": nil, "a-first": changed, "zz-last": changed, "d1/f1x": changed,
+      "d2/f2": nil, "not-there": nil,
+    ]
+    var expected = entries
+    for (key, entry) in changes { expected[key] = entry }
+    let merged = stored.merging(changes)
+    let sameBytes = merged == StatIndex.encode(expected)
+    #expect(sameBytes, "the merged index differs from the encoded merged entries")
+    #expect(StatIndex.decode(merged) == expected)
+    // A damaged stored index contributes nothing; the changes are kept.
+    let fromDamaged = StoredIndex(Array(StatIndex.encode(entries).dropLast(5))).merging(changes)
+    #expect(StatIndex.decode(fromDamaged) == changes.compactMapValues { $0 })
+  }
+
   @Test func entriesRoundTripAndDamageMeansEmpty() throws {
     let entry = StatIndex.Entry(size: 10, mtime: 20, ctime: 30, inode: 40, verifiedAt: 50, id: idA)
     let bytes = StatIndex.encode(["a/b": entry, "c": entry])
