@@ -57,12 +57,7 @@ public struct FileStat: Equatable, Sendable {
   /// The entry `name` in the directory open as `directory`, without following
   /// a final symlink (cheaper than a full path: no walk from the root).
   public static func of(_ name: String, in directory: Int32, path: String) throws -> FileStat? {
-    var st = stat()
-    if fstatat(directory, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {
-      if errno == ENOENT || errno == ENOTDIR { return nil }
-      throw systemError("lstat", path)
-    }
-    return FileStat(st)
+    try name.withCString { try of(cName: $0, in: directory, path: path) }
   }
 
   /// The same for a name given as a C string (a directory entry's, read in

@@ -24,11 +24,7 @@ struct CleanTreeMemo {
     let line = Line(tree: id.hex, fingerprint: fingerprint, dataPath: dataPath)
     let lines = [line] + read().filter { $0.dataPath != dataPath }.prefix(Self.capacity - 1)
     let text = ([Self.header] + lines.map { "\($0.tree) \($0.fingerprint) \($0.dataPath)" }).joined(separator: "\n")
-    // A memo is a hint: written atomically but not flushed, through the
-    // cache's tmp/, which the next locked command clears if this one dies.
-    let folder = Path.parent(of: path) + "/tmp"
-    try? FileIO.makeDirectories(folder)
-    try? AtomicFile.write(text + "\n", to: path, durable: false, temporaryFolder: folder)
+    writeMemo(text + "\n", to: path)
   }
 
   private struct Line {

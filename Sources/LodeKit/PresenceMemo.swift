@@ -23,11 +23,7 @@ struct PresenceMemo {
     if let (stored, known) = read(), stored == fingerprint { trees = known.filter { $0 != id.hex } }
     trees = Array(([id.hex] + trees).prefix(Self.capacity))
     let text = ([Self.header, fingerprint] + trees).joined(separator: "\n") + "\n"
-    // A memo is a hint: written atomically but not flushed, through the
-    // cache's tmp/, which the next locked command clears if this one dies.
-    let folder = Path.parent(of: path) + "/tmp"
-    try? FileIO.makeDirectories(folder)
-    try? AtomicFile.write(text, to: path, durable: false, temporaryFolder: folder)
+    writeMemo(text, to: path)
   }
 
   private func read() -> (String, [String])? {
@@ -36,4 +32,14 @@ struct PresenceMemo {
     guard lines.count >= 2, lines[0] == Self.header else { return nil }
     return (lines[1], Array(lines.dropFirst(2)))
   }
+}
+
+/// Replaces the memo file `path` in the cache folder with `text`. A memo is
+/// a hint: written atomically but not flushed, through the cache's tmp/,
+/// which the next locked command clears if this one dies; failing to write
+/// it only costs work later.
+func writeMemo(_ text: String, to path: String) {
+  let folder = Path.parent(of: path) + "/tmp"
+  try? FileIO.makeDirectories(folder)
+  try? AtomicFile.write(text, to: path, durable: false, temporaryFolder: folder)
 }

@@ -19,6 +19,13 @@ public struct TransferResult: Sendable {
   public var corrupt: [String] = []
   /// The objects received (for a fetch), each verified against its id on arrival.
   var received = Set<ObjectID>()
+
+  /// Counts the chunk lists `checked` published and refused.
+  mutating func add(_ checked: Project.ListsChecked) {
+    transferred += checked.published.count
+    received.formUnion(checked.published)
+    corrupt += checked.corrupt
+  }
 }
 
 /// The default number of parallel transfers: I/O-bound, so more than the cores.
@@ -179,10 +186,7 @@ extension Project {
       throw error
     }
     checker.finish()
-    let outcome = try checked.withLock { $0! }.get()
-    result.transferred += outcome.published.count
-    result.received.formUnion(outcome.published)
-    result.corrupt += outcome.corrupt
+    result.add(try checked.withLock { $0! }.get())
     result.missing = Array(Set(result.missing)).sorted()
     return result
   }
@@ -264,10 +268,7 @@ extension Project {
     if lists.isEmpty { return [] }
     try downloadChunks(of: lists, labels: wanted, from: remote, workers: workers, into: &result)
     if deferringLists { return lists }
-    let checked = try Self.checkAndPublish(lists, in: cache, from: remote.location)
-    result.transferred += checked.published.count
-    result.received.formUnion(checked.published)
-    result.corrupt += checked.corrupt
+    result.add(try Self.checkAndPublish(lists, in: cache, from: remote.location))
     return []
   }
 

@@ -39,14 +39,12 @@ enum WorkspaceScan {
   static func scan(in directory: String, displayPrefix: String, removeLeftovers: Bool = false, collect: Bool = true)
     throws -> DirectoryScan
   {
-    var top = Listing(
-      directory: directory, displayPrefix: displayPrefix, removeLeftovers: removeLeftovers, collect: collect)
+    var top = Listing(displayPrefix: displayPrefix, removeLeftovers: removeLeftovers, collect: collect)
     let folders = try top.folder(directory, relative: "")
     // The subfolders' trees are listed on all cores (lstat is most of the cost), kept in order.
     let subtrees = Locked([Listing?](repeating: nil, count: folders.count))
     try parallelForEach(folders.count) { index in
-      var listing = Listing(
-        directory: directory, displayPrefix: displayPrefix, removeLeftovers: removeLeftovers, collect: collect)
+      var listing = Listing(displayPrefix: displayPrefix, removeLeftovers: removeLeftovers, collect: collect)
       try listing.tree(directory + "/" + folders[index], relative: folders[index])
       subtrees.withLock { $0[index] = listing }
     }
@@ -72,20 +70,12 @@ enum WorkspaceScan {
 
 /// The files of one part of a scan, and the bytes of their fingerprint records.
 private struct Listing {
-  let directory: String
   let displayPrefix: String
   let removeLeftovers: Bool
   let collect: Bool
   var files: [ScannedFile] = []
   var records: [UInt8] = []
   var settled = Int64.min
-
-  init(directory: String, displayPrefix: String, removeLeftovers: Bool, collect: Bool) {
-    self.directory = directory
-    self.displayPrefix = displayPrefix
-    self.removeLeftovers = removeLeftovers
-    self.collect = collect
-  }
 
   func digest() -> [UInt8] {
     let hasher = SHA256()

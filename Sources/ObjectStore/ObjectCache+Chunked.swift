@@ -66,20 +66,23 @@ extension ObjectCache {
 
   /// Streams the content of the chunked file `id`, whose chunk list is at
   /// `listPath`, into `sink`, and throws unless the reassembled content
-  /// hashes to `id`. Chunks are not hashed one by one on the way (the whole
-  /// file's hash covers them); only when the whole is wrong is each chunk
-  /// checked, to name the damaged one.
-  func decodeChunked(_ id: ObjectID, listPath: String, into sink: ByteSink) throws -> Int64 {
+  /// hashes to `id` (with `hashing`; `releasing` as for `decode`). Chunks
+  /// are not hashed one by one on the way (the whole file's hash covers
+  /// them); only when the whole is wrong is each chunk checked, to name the
+  /// damaged one.
+  func decodeChunked(
+    _ id: ObjectID, listPath: String, hashing: Bool = true, releasing: Bool = false, into sink: ByteSink
+  ) throws -> Int64 {
     let list: ChunkList
     do { list = try ChunkList(readingFile: listPath) } catch let error as ObjectStoreError {
       throw ObjectStoreError.corrupt(id, path: listPath, detail: error.message)
     }
-    let whole = SHA256()
+    let whole = hashing ? SHA256() : nil
     var total: Int64 = 0
     for entry in list.entries {
       let (path, codec) = try chunkLocation(entry.id, of: id, listPath: listPath)
-      let size = try decodeStream(entry.id, path: path, codec: codec) { bytes in
-        whole.update(bytes)
+      let size = try decodeStream(entry.id, path: path, codec: codec, releasing: releasing) { bytes in
+        whole?.update(bytes)
         try sink(bytes)
       }
       if size != entry.size {
@@ -89,8 +92,7 @@ extension ObjectCache {
       }
       total += size
     }
-    let actual = whole.finalizeHex()
-    if actual != id.hex {
+    if let actual = whole?.finalizeHex(), actual != id.hex {
       try verifyChunks(list, of: id, listPath: listPath)
       throw ObjectStoreError.corrupt(id, path: listPath, detail: "its chunks reassemble to \(actual.prefix(12))…")
     }

@@ -17,7 +17,20 @@ extension ObjectCache {
   public func decode(
     _ id: ObjectID, path: String, codec: Codec, into sink: (UnsafeRawBufferPointer) throws -> Void
   ) throws -> Int64 {
-    if codec == .chunked { return try decodeChunked(id, listPath: path, into: sink) }
+    try decode(id, path: path, codec: codec, hashing: true, releasing: false, into: sink)
+  }
+
+  /// As `decode(_:into:)`; without `hashing` the content is not checked
+  /// against `id` (this process verified it already), and with `releasing`
+  /// each file's pages leave the page cache once read.
+  @discardableResult
+  func decode(_ id: ObjectID, path: String, codec: Codec, hashing: Bool, releasing: Bool, into sink: ByteSink)
+    throws -> Int64
+  {
+    if codec == .chunked {
+      return try decodeChunked(id, listPath: path, hashing: hashing, releasing: releasing, into: sink)
+    }
+    guard hashing else { return try decodeStream(id, path: path, codec: codec, releasing: releasing, into: sink) }
     let hasher = SHA256()
     let total = try decodeStream(id, path: path, codec: codec) { bytes in
       hasher.update(bytes)
@@ -93,12 +106,9 @@ extension ObjectCache {
   public func export(_ id: ObjectID, to destination: String, executable: Bool, verified: Bool = false) throws {
     let temp = try TempFile(in: Path.parent(of: destination), mode: executable ? 0o777 : 0o666)
     do {
-      let write: ByteSink = { try FileIO.writeAll(temp.fd, $0, path: temp.path) }
-      if verified {
-        guard let (path, codec) = locate(id) else { throw ObjectStoreError.missing(id) }
-        try copyVerified(id, path: path, codec: codec, into: write)
-      } else {
-        try decode(id, into: write)
+      guard let (path, codec) = locate(id) else { throw ObjectStoreError.missing(id) }
+      try decode(id, path: path, codec: codec, hashing: !verified, releasing: verified) {
+        try FileIO.writeAll(temp.fd, $0, path: temp.path)
       }
       // Workspace files can be rebuilt from the cache, so they are renamed
       // (atomic) without an fsync each; the cache and pointers are durable.
@@ -106,26 +116,6 @@ extension ObjectCache {
     } catch {
       temp.discard()
       throw error
-    }
-  }
-
-  /// Decodes an object already verified by this process into `sink`,
-  /// releasing its pages, without hashing it.
-  private func copyVerified(_ id: ObjectID, path: String, codec: Codec, into sink: ByteSink) throws {
-    guard codec == .chunked else {
-      _ = try decodeStream(id, path: path, codec: codec, releasing: true, into: sink)
-      return
-    }
-    let list = try ChunkList(readingFile: path)
-    for entry in list.entries {
-      guard let (chunkPath, chunkCodec) = locate(entry.id), chunkCodec != .chunked else {
-        throw ObjectStoreError.missingChunk(id, chunk: entry.id)
-      }
-      let size = try decodeStream(entry.id, path: chunkPath, codec: chunkCodec, releasing: true, into: sink)
-      if size != entry.size {
-        throw ObjectStoreError.corrupt(
-          id, path: path, detail: "chunk \(entry.id.short)… has \(size) bytes, not \(entry.size)")
-      }
     }
   }
 
