@@ -145,6 +145,16 @@ public enum FileIO {
     _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_DONTNEED))
   }
 
+  /// Asks the kernel to start reading the file at `path` into the page
+  /// cache (`POSIX_FADV_WILLNEED`) without waiting for it. A hint: a file
+  /// that cannot be opened is left for its reader to report.
+  public static func adviseWillNeed(_ path: String) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    if fd < 0 { return }
+    _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_WILLNEED))
+    close(fd)
+  }
+
   /// The names in directory `path` (without `.` and `..`), or nil when it does not exist.
   public static func listDirectory(_ path: String) throws -> [(name: String, type: UInt8)]? {
     guard let dir = opendir(path) else {

@@ -139,24 +139,33 @@ extension Project {
     let workspace = self.workspace
     // Many files: one listing of the cache instead of a lookup per file (add holds the lock).
     let holdings = cache.holdings(replacingLookups: files.count)
+    // Files to read go first, in inode order (mostly their order on disk),
+    // with their reads started ahead of the workers.
+    let keys = files.map { Path.join(dataPath, $0.path) }
+    let known = files.indices.map { workspace.knownID(key: keys[$0], stat: files[$0].stat, holdings: holdings) != nil }
+    let order = files.indices.sorted { a, b in
+      known[a] == known[b] ? files[a].stat.inode < files[b].stat.inode : !known[a]
+    }
+    let readAhead = ReadAhead(order.prefix { !known[$0] }.map { (absolute(keys[$0]), files[$0].stat.size) })
+    let publisher = BatchPublisher(cache: cache)
     do {
-      try parallelForEach(files.count, workers: ProcessorCount.forSmallFiles) { index in
+      try parallelForEach(files.count, workers: ProcessorCount.forSmallFiles) { position in
+        readAhead.claimed(position)
+        let index = order[position]
         let file = files[index]
         let result = try workspace.storeFile(
-          key: Path.join(dataPath, file.path), relative: file.path, knownStat: file.stat, holdings: holdings)
+          key: keys[index], relative: file.path, knownStat: file.stat, holdings: holdings)
+        if let pending = result.pending { publisher.add(pending) }
         stored.withLock { $0[index] = result }
         progress.advance(bytes: file.stat.size)
       }
     } catch {
-      cache.discard(stored.withLock { $0.compactMap { $0?.pending } })
+      publisher.abandon()
       throw error
     }
+    try publisher.finish()
     let all = stored.withLock { $0.compactMap { $0 } }
     let pending = all.compactMap(\.pending)
-    do { try cache.publish(pending) } catch {
-      cache.discard(pending)
-      throw error
-    }
     for file in all { file.remember(in: statIndex) }
     let tree = Tree(entries: all.map(\.entry))
     let treeObject = try cache.write(bytes: tree.encoded())

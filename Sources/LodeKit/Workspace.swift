@@ -30,7 +30,7 @@ struct Workspace: Sendable {
     let path = try RelativePath(validating: relative ?? Path.basename(key))
     let absolutePath = root + "/" + key
     guard let stat = try knownStat ?? FileStat.of(absolutePath) else { throw LodeKitError.noSuchPath(path: key) }
-    if let id = statIndex.id(for: key, stat: stat), holdings?.contains(id) ?? cache.contains(id) {
+    if let id = knownID(key: key, stat: stat, holdings: holdings) {
       return StoredFile(
         entry: TreeEntry(path: path, id: id, size: stat.size, executable: stat.isExecutable), pending: nil,
         key: key, verifiedAt: 0)
@@ -46,6 +46,13 @@ struct Workspace: Sendable {
 }
 
 extension Workspace {
+  /// The id of the file at `key` when `storeFile` need not read it: the
+  /// stat index vouches for it and the cache holds that object.
+  func knownID(key: String, stat: FileStat, holdings: Set<ObjectID>?) -> ObjectID? {
+    guard let id = statIndex.id(for: key, stat: stat), holdings?.contains(id) ?? cache.contains(id) else { return nil }
+    return id
+  }
+
   /// The id of the workspace file at repository path `key` with `stat`:
   /// from the stat index when the file is unchanged, else by reading it
   /// (and remembering the answer).

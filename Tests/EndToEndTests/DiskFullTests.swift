@@ -53,6 +53,30 @@ struct DiskFullTests {
     #expect(try repo.lodeOK("fsck").stdout.contains(", 0 damaged"))
   }
 
+  @Test func addingAFolderOnAFullDiskFailsCleanlyAndWorksOnceThereIsRoom() throws {
+    let disk = try SmallDisk(megabytes: 12)
+    let repo = disk.repo
+    // 400 files of 16 KiB: the data fits, a second copy in the cache does not.
+    for index in 0..<400 {
+      try repo.write("images/d\(index % 8)/f\(index).bin", TestRepo.noise(count: 16 << 10, seed: UInt64(500 + index)))
+    }
+    let before = try repo.sh("cd images && find . -type f | sort | xargs sha256sum").stdout
+    let add = try repo.lode("add", "images")
+    #expect(add.status == 1)
+    #expect(add.stderr.contains("No space left on device"), "\(add.stderr)")
+    #expect(!repo.exists("images.lode"))
+    #expect(try repo.sh("cd images && find . -type f | sort | xargs sha256sum").stdout == before)
+    #expect(try repo.sh("find .lode -name '.lode-tmp-*'").stdout.isEmpty, "a temp file was left behind")
+    #expect(try repo.lodeOK("fsck").stdout.contains(", 0 damaged"))
+    // With room (half the files gone), the folder is added and checks out whole.
+    try repo.sh("rm images/d[0-3]/*")
+    try repo.lodeOK("add", "images")
+    try repo.sh("rm -r images")
+    try repo.lodeOK("checkout")
+    #expect(try repo.sh("cd images && find . -type f | wc -l").stdout.contains("200"))
+    #expect(try repo.lodeOK("fsck").stdout.contains(", 0 damaged"))
+  }
+
   @Test func checkoutOnAFullDiskWritesNoPartialFile() throws {
     let disk = try SmallDisk(megabytes: 8)
     let repo = disk.repo
