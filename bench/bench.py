@@ -135,7 +135,11 @@ class Tool:
         return [self.exe, *args]
 
 
-def scenario(tool, data, work, remote, repeat_quick):
+def scenario(tool, data, work, remote, repeat_quick, own_data):
+    """The main scenario. With `own_data` (a copy made for this run) the data
+    is moved into the repository, so its files are the workspace's own, as a
+    user's are: deleting them before the checkout frees their memory.
+    Otherwise (--here: the shared data) the repository gets hard links."""
     """Runs every step once for `tool` in a fresh repository; returns {step: (seconds, rss)}."""
     model, csv, many = data
     repo = os.path.join(work, tool.name)
@@ -155,11 +159,15 @@ def scenario(tool, data, work, remote, repeat_quick):
         run(tool.cmd("config", "core.analytics", "false"), repo)
         run(tool.cmd("config", "core.autostage", "true"), repo)
     quick("status, empty repository", "status")
+    place = os.rename if own_data else os.link
     for source in (model, csv):
-        os.link(source, os.path.join(repo, os.path.basename(source)))
+        place(source, os.path.join(repo, os.path.basename(source)))
     step("add the big files", "add", "model.bin", "data.csv")
     quick("status clean (big files)", "status")
-    shutil.copytree(many, os.path.join(repo, "many"), copy_function=os.link)
+    if own_data:
+        os.rename(many, os.path.join(repo, "many"))
+    else:
+        shutil.copytree(many, os.path.join(repo, "many"), copy_function=os.link)
     step("add the many-files folder", "add", "many")
     quick("status clean (many files)", "status")
     for index in range(10):
@@ -410,7 +418,8 @@ def main():
                     remote = os.path.join(work, "remote-" + tool.name)
                     os.makedirs(remote)
                     sh("sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true", work)
-                    results, sizes[tool.name] = scenario(tool, local, work, remote, repeat_quick=5)
+                    results, sizes[tool.name] = scenario(tool, local, work, remote, repeat_quick=5,
+                                                         own_data=not args.here)
             else:
                 results, sizes[tool.name] = {}, {}
             if not args.no_versions:
