@@ -60,6 +60,24 @@ public final class TempFile {
     }
   }
 
+  /// Creates exactly `path` with `O_EXCL`: a file inside a folder that is
+  /// itself temporary (`makeDirectory`), so its own name need not be.
+  public init(exactly path: String, mode: mode_t = 0o666) throws {
+    let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+    if fd < 0 { throw systemError("create", path) }
+    self.fd = fd
+    self.path = path
+  }
+
+  /// Creates a new, empty temporary folder in `directory` and returns its path.
+  public static func makeDirectory(in directory: String) throws -> String {
+    while true {
+      let path = "\(directory)/\(TempFile.prefix)\(TempFile.uniqueSuffix())"
+      if mkdir(path, 0o777) == 0 { return path }
+      if errno != EEXIST { throw systemError("mkdir", path) }
+    }
+  }
+
   /// A name part no other temp file of this process has used, and that
   /// another process picks only by chance (`O_EXCL` then tries again).
   private static func uniqueSuffix() -> String {

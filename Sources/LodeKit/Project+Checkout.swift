@@ -49,7 +49,11 @@ extension Project {
       result.deleted.append(path)
     }
     let writer = WorkspaceWriter(workspace: workspace, type: settings.cacheType, verified: verified)
-    for folder in plan.folders { try writer.makeFolder(folder) }
+    // A tracked directory that does not exist is built whole beside its
+    // place and renamed in at the end.
+    for folder in plan.folders {
+      try writer.stage(folder, fileCount: plan.writes.count { $0.path.hasPrefix(folder + "/") })
+    }
     let progress = Progress("checking out", totalItems: plan.writes.count)
     defer { progress.finish() }
     // Small files one folder per task: threads writing into the same folder
@@ -60,12 +64,19 @@ extension Project {
     let groups = Dictionary(grouping: plan.writes) { write in
       write.size >= Self.ownTaskSize ? write.path : Path.parent(of: write.path) + "/"
     }.values.sorted { $0.reduce(0) { $0 + $1.size } > $1.reduce(0) { $0 + $1.size } }
-    try parallelForEach(groups.count) { index in
-      for write in groups[index] {
-        try writer.write(write)
-        progress.advance(bytes: write.size)
+    do {
+      try parallelForEach(groups.count) { index in
+        for write in groups[index] {
+          try writer.write(write)
+          progress.advance(bytes: write.size)
+        }
       }
+    } catch {
+      // Directories whose files were all written still go into place.
+      try? writer.finishStaged()
+      throw error
     }
+    try writer.finishStaged()
     result.written = plan.writes.map(\.path).sorted()
     result.notes = writer.notes
     return result

@@ -60,10 +60,11 @@ enum WorkspaceScan {
     return DirectoryScan(files: files, fingerprint: digest.finalizeHex(), settled: settled)
   }
 
-  /// Deletes lode's leftover temp files directly in `directory` (call under the lock).
+  /// Deletes lode's leftover temp files and folders (a staged directory of
+  /// a killed checkout) directly in `directory` (call under the lock).
   static func removeLeftovers(in directory: String) {
     for (name, _) in (try? FileIO.listDirectory(directory)) ?? [] where name.hasPrefix(TempFile.prefix) {
-      unlink(directory + "/" + name)
+      try? FileIO.removeTree(directory + "/" + name)
     }
   }
 }

@@ -19,10 +19,26 @@ final class WorkspaceWriter: @unchecked Sendable {
   /// Notes gathered while writing (link fallbacks), sorted.
   var notes: [String] { noteSet.withLock { $0.sorted() } }
 
+  /// Tracked directories being built whole in a temp folder (`stage`):
+  /// repository path to the temp folder's absolute path.
+  private var staged: [String: String] = [:]
+  /// Files each staged directory still waits for.
+  private let unwritten = Locked([String: Int]())
+
   /// Writes `file` and records it in the stat index.
   func write(_ file: FileWrite) throws {
-    try ensureFolders(for: file.path)
-    let destination = workspace.root + "/" + file.path
+    let destination: String
+    let inPlace: Bool
+    let stagedIn = stagedLocation(of: file.path)
+    if let (_, folder, rest) = stagedIn {
+      try ensureFolders(for: rest, under: folder, shown: file.path)
+      destination = folder + "/" + rest
+      inPlace = true
+    } else {
+      try ensureFolders(for: file.path)
+      destination = workspace.root + "/" + file.path
+      inPlace = false
+    }
     let cache = workspace.cache
     var linked = false
     if type != .copy, let (objectPath, codec) = cache.locate(file.id) {
@@ -36,15 +52,51 @@ final class WorkspaceWriter: @unchecked Sendable {
       }
     }
     if !linked {
-      try cache.export(file.id, to: destination, executable: file.executable, verified: verified.contains(file.id))
+      try cache.export(
+        file.id, to: destination, executable: file.executable, verified: verified.contains(file.id), inPlace: inPlace)
     }
     if let stat = try FileStat.of(destination) {
       workspace.statIndex.record(file.path, stat: stat, id: file.id, verifiedAt: coarseNowNanoseconds())
     }
+    if let (path, _, _) = stagedIn { unwritten.withLock { $0[path, default: 0] -= 1 } }
   }
 
-  /// Creates the tracked directory `path` (and the folders above it), safely.
-  func makeFolder(_ path: String) throws { try ensureFolders(for: path + "/-") }
+  /// Builds the tracked directory `path`, which does not exist, in a temp
+  /// folder beside it: its `fileCount` files are written there under their
+  /// own names (no temp file and rename each), and `finishStaged` renames
+  /// the whole into place, so the directory appears complete or not at
+  /// all. Call before any `write`.
+  func stage(_ path: String, fileCount: Int) throws {
+    try ensureFolders(for: path)
+    staged[path] = try TempFile.makeDirectory(in: workspace.root + "/" + Path.parent(of: path))
+    unwritten.withLock { $0[path] = fileCount }
+  }
+
+  /// Renames each staged directory whose files were all written into
+  /// place, and deletes the others (a checkout that failed part-way).
+  func finishStaged() throws {
+    let left = unwritten.withLock { $0 }
+    defer { staged = [:] }
+    for (path, folder) in staged.sorted(by: { $0.key < $1.key }) {
+      if left[path, default: 0] == 0 {
+        try FileIO.rename(folder, workspace.root + "/" + path)
+      } else {
+        try? FileIO.removeTree(folder)
+      }
+      staged[path] = nil
+    }
+  }
+
+  /// The staged directory holding repository path `path`, its temp
+  /// folder, and `path` relative to it.
+  private func stagedLocation(of path: String) -> (directory: String, folder: String, rest: String)? {
+    var parent = Path.parent(of: path)
+    while !parent.isEmpty {
+      if let folder = staged[parent] { return (parent, folder, String(path.dropFirst(parent.count + 1))) }
+      parent = Path.parent(of: parent)
+    }
+    return nil
+  }
 
   /// Hard-links or clones `objectPath` to `destination` through a temp name; false if the file system refuses.
   private func link(_ objectPath: String, to destination: String) -> Bool {
@@ -84,23 +136,28 @@ final class WorkspaceWriter: @unchecked Sendable {
 
   /// Creates the folders above repository path `path` inside the tracked
   /// data, refusing any component that is a symlink or a file.
-  private func ensureFolders(for path: String) throws {
+  /// The same for `path` relative to the folder `base` (a staged
+  /// directory); errors name `shown`'s folders.
+  private func ensureFolders(for path: String, under base: String? = nil, shown: String? = nil) throws {
     var folder = ""
     let parts = path.split(separator: "/").dropLast()
+    let root = base ?? workspace.root
+    let shownPrefix = shown.map { String($0.dropLast(path.count)) } ?? ""
     for part in parts {
       folder = Path.join(folder, String(part))
-      let absolute = workspace.root + "/" + folder
+      let absolute = root + "/" + folder
       switch try FileStat.of(absolute)?.kind {
       case .directory: continue
       case nil:
         if mkdir(absolute, 0o777) != 0 && errno != EEXIST { throw systemError("mkdir", absolute) }
         if try FileStat.of(absolute)?.kind != .directory {
-          throw LodeKitError.unsafeWorkspace(path: folder, detail: "it is not a directory")
+          throw LodeKitError.unsafeWorkspace(path: shownPrefix + folder, detail: "it is not a directory")
         }
       case .symlink:
-        throw LodeKitError.unsafeWorkspace(path: folder, detail: "it is a symlink, and lode never writes through one")
+        throw LodeKitError.unsafeWorkspace(
+          path: shownPrefix + folder, detail: "it is a symlink, and lode never writes through one")
       default:
-        throw LodeKitError.unsafeWorkspace(path: folder, detail: "it is not a directory")
+        throw LodeKitError.unsafeWorkspace(path: shownPrefix + folder, detail: "it is not a directory")
       }
     }
   }

@@ -103,8 +103,16 @@ extension ObjectCache {
   /// workspace copy is the one in use (and, on a VM, the pages just freed
   /// are the cheapest to write that copy into). Objects that were already
   /// in the cache keep their pages: a later checkout of them reads memory.
-  public func export(_ id: ObjectID, to destination: String, executable: Bool, verified: Bool = false) throws {
-    let temp = try TempFile(in: Path.parent(of: destination), mode: executable ? 0o777 : 0o666)
+  /// `inPlace`: `destination` is inside a folder that is itself temporary
+  /// (a new directory being checked out whole), so the file is written
+  /// under its own name; it is deleted if its content does not verify.
+  public func export(
+    _ id: ObjectID, to destination: String, executable: Bool, verified: Bool = false, inPlace: Bool = false
+  ) throws {
+    let mode: mode_t = executable ? 0o777 : 0o666
+    let temp =
+      inPlace
+      ? try TempFile(exactly: destination, mode: mode) : try TempFile(in: Path.parent(of: destination), mode: mode)
     do {
       guard let (path, codec) = locate(id) else { throw ObjectStoreError.missing(id) }
       try decode(id, path: path, codec: codec, hashing: !verified, releasing: verified) {
@@ -112,7 +120,7 @@ extension ObjectCache {
       }
       // Workspace files can be rebuilt from the cache, so they are renamed
       // (atomic) without an fsync each; the cache and pointers are durable.
-      try temp.publish(as: destination, durable: false)
+      if inPlace { temp.closeWithoutPublishing() } else { try temp.publish(as: destination, durable: false) }
     } catch {
       temp.discard()
       throw error

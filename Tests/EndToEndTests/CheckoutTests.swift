@@ -65,6 +65,31 @@ import Testing
     #expect(try repo.sh("ls -A . | grep lode-tmp").stdout.isEmpty, "a temp file was left behind")
   }
 
+  @Test func aMissingDirectoryAppearsWholeOrNotAtAll() throws {
+    let repo = try TestRepo()
+    try repo.lodeOK("config", "cache.compression", "none")
+    for index in 0..<30 { try repo.write("images/d\(index % 3)/f\(index).txt", "image \(index)\n") }
+    try repo.lodeOK("add", "images")
+    let damagedID = try repo.sh("sha256sum images/d1/f7.txt").stdout.prefix(64)
+    let object = try #require(repo.cacheFile(String(damagedID)))
+    try repo.sh("cp \(object) good.bak && chmod u+w \(object) && printf 'evil\\n' > \(object)")
+    try repo.sh("rm -r images")
+    let checkout = try repo.lode("checkout")
+    #expect(checkout.status == 1)
+    #expect(checkout.stderr.contains("is corrupt"), "\(checkout.stderr)")
+    #expect(!repo.exists("images"), "a directory was checked out in part")
+    #expect(try repo.sh("ls -A . | grep lode-tmp").stdout.isEmpty, "a temp folder was left behind")
+
+    // A folder a killed checkout left is deleted by the next one, which builds the directory whole.
+    try repo.sh("mkdir -p .lode-tmp-killed/d0 && echo partial > .lode-tmp-killed/d0/f0.txt")
+    try repo.sh("cp good.bak \(object) && rm good.bak")
+    try repo.lodeOK("checkout")
+    #expect(try repo.sh("find images -type f | wc -l").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "30")
+    #expect(try repo.read("images/d1/f7.txt") == "image 7\n")
+    #expect(try repo.sh("ls -A . | grep lode-tmp").stdout.isEmpty, "a temp folder was left behind")
+    #expect(try repo.lodeOK("status").stdout == "Data and pointers are up to date.\n")
+  }
+
   @Test func aCorruptCompressedObjectIsCaughtToo() throws {
     let repo = try TestRepo()
     try repo.write("a.csv", String(repeating: "compressible line\n", count: 10_000))
