@@ -41,11 +41,11 @@ func checkUnchanged(_ fd: Int32, path: String, before: FileStat, bytesRead: Int6
 extension ObjectCache {
   /// A fingerprint of which objects the cache holds, from the stat of its
   /// 256 fan-out folders: adding or deleting an object changes its
-  /// folder's mtime. nil when a folder changed too recently (within
-  /// `settle` nanoseconds) for its mtime to be trusted to move on the next
-  /// change, the way the stat index distrusts files modified in the tick
-  /// they were read.
-  public func holdingsFingerprint(settle: Int64 = 200_000_000) -> String? {
+  /// folder's mtime. nil while a folder's mtime or ctime is not yet settled
+  /// (`settledAt`, the stat index's rule: a change in the same clock tick
+  /// could leave the stamp as it was, so the next change is only sure to
+  /// move it once the clock has passed it).
+  public func holdingsFingerprint() -> String? {
     let fd = open(objectsDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     if fd < 0 { return nil }
     defer { close(fd) }
@@ -55,9 +55,7 @@ extension ObjectCache {
     for byte in 0..<256 {
       let name = String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
       guard let stat = try? FileStat.of(name, in: fd, path: objectsDirectory + "/" + name) else { continue }
-      // A file system that keeps whole seconds only needs a whole tick of quiet.
-      let window = stat.mtimeNanoseconds % 1_000_000_000 == 0 ? max(settle, 2_000_000_000) : settle
-      if now - stat.mtimeNanoseconds < window || now - stat.ctimeNanoseconds < window { return nil }
+      if settledAt(stat.mtimeNanoseconds) > now || settledAt(stat.ctimeNanoseconds) > now { return nil }
       record += Array(name.utf8)
       for value in [UInt64(bitPattern: stat.mtimeNanoseconds), UInt64(bitPattern: stat.ctimeNanoseconds), stat.inode] {
         withUnsafeBytes(of: value.littleEndian) { record += $0 }

@@ -48,12 +48,29 @@ import Testing
     let repo = try TestRepo()
     for index in 0..<300 { try repo.write("set/f\(index).txt", "file \(index)\n") }
     try repo.lodeOK("add", "set")
-    usleep(300_000)  // past the window in which a folder's mtime is not trusted
+    usleep(20_000)  // past the clock tick in which the cache's folders last changed
     #expect(try repo.lodeOK("status").stdout == "Data and pointers are up to date.\n")
     #expect(try repo.read(".lode/cache/present").contains(try repo.pointerID("set.lode")))
     let id = try repo.sha256sum("set/f7.txt")
     try repo.sh("rm -f .lode/cache/objects/\(id.prefix(2))/\(id.dropFirst(2))*")
     #expect(try repo.lodeOK("status").stdout == "set: clean (not in cache)\n")
+  }
+
+  /// The cache's folders are trusted to fingerprint its holdings only once
+  /// the clock has passed their stamps: a folder stamped in the future (or
+  /// in the current tick) keeps the completeness of a tree unrecorded.
+  @Test func aCacheFolderStampedAheadOfTheClockIsNotTrusted() throws {
+    let repo = try TestRepo()
+    for index in 0..<50 { try repo.write("set/f\(index).txt", "file \(index)\n") }
+    try repo.lodeOK("add", "set")
+    let folder = try repo.sh("ls .lode/cache/objects | head -1").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    try repo.sh("touch -d '+1 hour' .lode/cache/objects/\(folder)")
+    #expect(try repo.lodeOK("status").stdout == "Data and pointers are up to date.\n")
+    #expect(!repo.exists(".lode/cache/present"), "a fingerprint with an unsettled folder was recorded")
+    try repo.sh("touch -d '1 minute ago' .lode/cache/objects/\(folder)")
+    usleep(20_000)  // past the tick of the touch's ctime
+    #expect(try repo.lodeOK("status").stdout == "Data and pointers are up to date.\n")
+    #expect(try repo.read(".lode/cache/present").contains(try repo.pointerID("set.lode")))
   }
 
   /// The stat index: a file whose size, mtime, ctime and inode are unchanged
