@@ -8,15 +8,25 @@ import Basics
 /// Each batch is published as by `ObjectCache.publish`: its objects' data
 /// is flushed before any of them is renamed into place, and the renames
 /// are flushed after. A batch starts once `batchBytes` or `batchCount` of
-/// objects are waiting. Objects published before a later failure stay in
-/// the cache: they are whole and durable, and `lode gc` removes what no
-/// pointer names.
+/// objects are waiting.
+///
+/// For a writer that holds the repository lock and wrote only objects the
+/// cache lacked (as `lode add` does): an object is then already in the
+/// cache only if an earlier batch published it (two files with the same
+/// content), so the publisher asks its own record instead of listing the
+/// cache for every batch, which would make adding n files cost n².
+///
+/// Objects published before a later failure stay in the cache: they are
+/// whole and durable, and `lode gc` removes what no pointer names.
 public final class BatchPublisher: @unchecked Sendable {
   private let cache: ObjectCache
   private let batchBytes: Int64
   private let batchCount: Int
   private let worker = SerialWorker()
   private let state = Locked<State>(State())
+  /// What earlier batches published (objects and chunks); only the worker
+  /// thread and then `finish` touch it, one after the other.
+  private var published = Set<ObjectID>()
 
   private struct State {
     var waiting: [PendingObject] = []
@@ -58,7 +68,7 @@ public final class BatchPublisher: @unchecked Sendable {
       cache.discard(rest)
       throw error
     }
-    do { try cache.publish(rest) } catch {
+    do { try publishNow(rest) } catch {
       cache.discard(rest)
       throw error
     }
@@ -81,10 +91,17 @@ public final class BatchPublisher: @unchecked Sendable {
       cache.discard(batch)
       return
     }
-    do { try cache.publish(batch) } catch {
+    do { try publishNow(batch) } catch {
       cache.discard(batch)
       state.withLock { $0.error = $0.error ?? error }
     }
+  }
+
+  private func publishNow(_ batch: [PendingObject]) throws {
+    let earlier = published
+    try cache.publish(batch) { $0.intersection(earlier) }
+    published.formUnion(batch.map(\.id))
+    published.formUnion(batch.flatMap(\.chunks).map(\.id))
   }
 }
 

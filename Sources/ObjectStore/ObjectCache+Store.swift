@@ -186,14 +186,17 @@ extension ObjectCache {
   /// flushed before any is renamed into place (so no object whose bytes
   /// could be lost is ever visible), then the renames are flushed. Many
   /// objects are flushed with one `syncfs` instead of one fsync each.
-  public func publish(_ objects: [PendingObject]) throws {
+  /// `alreadyPresent` answers which of a set of ids the cache holds, in
+  /// place of asking the cache (a writer that holds the lock and wrote only
+  /// what the cache lacked knows: `BatchPublisher`).
+  public func publish(_ objects: [PendingObject], alreadyPresent: ((Set<ObjectID>) -> Set<ObjectID>)? = nil) throws {
     // A chunk list is never visible before its chunks.
     let chunks = objects.flatMap(\.chunks)
-    if !chunks.isEmpty { try publishNow(chunks) }
-    try publishNow(objects)
+    if !chunks.isEmpty { try publishNow(chunks, alreadyPresent: alreadyPresent) }
+    try publishNow(objects, alreadyPresent: alreadyPresent)
   }
 
-  private func publishNow(_ objects: [PendingObject]) throws {
+  private func publishNow(_ objects: [PendingObject], alreadyPresent: ((Set<ObjectID>) -> Set<ObjectID>)?) throws {
     let fresh = objects.filter { $0.tempPath != nil }
     if let unverified = fresh.first(where: { $0.awaitingChunks != nil }) {
       throw ObjectStoreError.corrupt(unverified.id, path: unverified.tempPath!, detail: "chunk list not verified")
@@ -209,7 +212,8 @@ extension ObjectCache {
     // batch on all cores.
     let byFolder = Dictionary(grouping: fresh) { directory(of: $0.id) }
     let folders = Array(byFolder.keys)
-    let existing = present(Set(fresh.map(\.id)))
+    let ids = Set(fresh.map(\.id))
+    let existing = alreadyPresent?(ids) ?? present(ids)
     try parallelForEach(folders.count, workers: batch ? ProcessorCount.value : 1) { index in
       var renamed = Set<ObjectID>()
       for object in byFolder[folders[index]]! {

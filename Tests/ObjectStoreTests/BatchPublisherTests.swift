@@ -81,6 +81,23 @@ import Testing
     #expect(try tempFiles(in: cache).isEmpty)
   }
 
+  @Test func aContentPublishedByAnEarlierBatchIsKeptAndTheLaterCopyDropped() throws {
+    let temp = TempCache()
+    let cache = ObjectCache(root: temp.root + "/cache")
+    let input = try temp.file("input", noise(4000, seed: 3))
+    let first = try cache.write(file: input)
+    let second = try cache.write(file: input)  // written before the first was published
+    #expect(first.isNew && second.isNew && first.id == second.id)
+    let firstInode = try #require(try FileStat.of(first.tempPath!)).inode
+    let publisher = BatchPublisher(cache: cache, batchBytes: 1 << 30, batchCount: 1)
+    publisher.add(first)
+    publisher.add(second)
+    try publisher.finish()
+    let object = try #require(cache.locate(first.id))
+    #expect(try FileStat.of(object.path)!.inode == firstInode, "the published object was replaced")
+    #expect(try tempFiles(in: cache).isEmpty)
+  }
+
   @Test func objectsTheCacheHadAreNotQueued() throws {
     let temp = TempCache()
     let cache = ObjectCache(root: temp.root + "/cache")
