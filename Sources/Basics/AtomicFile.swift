@@ -69,6 +69,15 @@ public final class TempFile {
     self.path = path
   }
 
+  /// Whether `name` is one `makeDirectory` (or the init) could have made:
+  /// the prefix and 13 lowercase base-36 digits. Folders are deleted
+  /// recursively as leftovers only when they match exactly.
+  public static func isMadeName(_ name: String) -> Bool {
+    guard name.hasPrefix(prefix) else { return false }
+    let suffix = name.utf8.dropFirst(prefix.utf8.count)
+    return suffix.count == 13 && suffix.allSatisfy { (48...57).contains($0) || (97...122).contains($0) }
+  }
+
   /// Creates a new, empty temporary folder in `directory` and returns its path.
   public static func makeDirectory(in directory: String) throws -> String {
     while true {

@@ -27,13 +27,18 @@ public func coarseNowNanoseconds() -> Int64 {
 }
 
 /// The first reading of the coarse clock at which a file's time `stamp` can
-/// be trusted to move on the next change of the file: the next nanosecond,
-/// or the next second when the stamp is a whole second (a file system that
-/// keeps whole seconds, where a change within the same second keeps the
-/// stamp). Reading a file at or after this time makes the reading
-/// trustworthy to a stat check.
+/// be trusted to move on the next change of the file: a change within the
+/// same granule of the file system's clock keeps the stamp. A stamp that is
+/// a whole second may come from a file system that keeps whole seconds, or
+/// FAT's two: trusted two seconds on. A whole 10 ms may be exFAT's granule:
+/// 10 ms on. Any other stamp has a finer granule than the coarse clock's
+/// tick: the next nanosecond. (A finer file system whose stamp falls on such
+/// a boundary by chance is only trusted later.) Reading a file at or after
+/// this time makes the reading trustworthy to a stat check.
 public func settledAt(_ stamp: Int64) -> Int64 {
-  stamp % 1_000_000_000 == 0 ? stamp + 1_000_000_000 : stamp + 1
+  if stamp % 1_000_000_000 == 0 { return stamp + 2_000_000_000 }
+  if stamp % 10_000_000 == 0 { return stamp + 10_000_000 }
+  return stamp + 1
 }
 
 /// Waits (at most `limit` nanoseconds, a few clock ticks) until the coarse

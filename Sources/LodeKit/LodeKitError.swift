@@ -14,6 +14,8 @@ public enum LodeKitError: LodeError, Equatable {
   case trackedByGit(path: String)
   /// Paths under `.lode/` or `.git/` cannot be added.
   case reservedPath(path: String)
+  /// A path component is named like lode's temp files, which checkout deletes.
+  case tempFileName(path: String)
   /// The path lies inside a directory lode already tracks.
   case insideTrackedDirectory(path: String, directory: String)
   /// The directory contains paths lode already tracks on their own.
@@ -55,6 +57,8 @@ public enum LodeKitError: LodeError, Equatable {
     case .noSuchPath(let path): return "\(path) does not exist"
     case .trackedByGit(let path): return "\(path) is already tracked by git"
     case .reservedPath(let path): return "\(path) is inside lode's or git's own directory"
+    case .tempFileName(let path):
+      return "\(path) is named like lode's temp files (.lode-tmp-*), which checkout deletes; rename it"
     case .insideTrackedDirectory(let path, let directory):
       return "\(path) is inside \(directory), which lode already tracks"
     case .containsTrackedPaths(let path, let pointers):

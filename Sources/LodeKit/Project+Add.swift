@@ -57,6 +57,7 @@ extension Project {
     if dataPath.isEmpty || parts.first == Substring(Project.directoryName) || parts.contains(".git") {
       throw LodeKitError.reservedPath(path: userPath)
     }
+    if parts.contains(where: { $0.hasPrefix(TempFile.prefix) }) { throw LodeKitError.tempFileName(path: userPath) }
     let absolutePath = absolute(dataPath)
     guard let stat = try FileStat.of(absolutePath) else { throw LodeKitError.noSuchPath(path: userPath) }
     if stat.kind == .symlink {
@@ -150,6 +151,7 @@ extension Project {
     let publisher = BatchPublisher(cache: cache)
     do {
       try parallelForEach(files.count, workers: ProcessorCount.forSmallFiles) { position in
+        try publisher.check()
         readAhead.claimed(position)
         let index = order[position]
         let file = files[index]

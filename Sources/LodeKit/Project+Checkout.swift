@@ -51,8 +51,13 @@ extension Project {
     let writer = WorkspaceWriter(workspace: workspace, type: settings.cacheType, verified: verified)
     // A tracked directory that does not exist is built whole beside its
     // place and renamed in at the end.
-    for folder in plan.folders {
-      try writer.stage(folder, fileCount: plan.writes.count { $0.path.hasPrefix(folder + "/") })
+    do {
+      for folder in plan.folders {
+        try writer.stage(folder, fileCount: plan.writes.count { $0.path.hasPrefix(folder + "/") })
+      }
+    } catch {
+      try? writer.finishStaged(discarding: true)
+      throw error
     }
     let progress = Progress("checking out", totalItems: plan.writes.count)
     defer { progress.finish() }

@@ -64,7 +64,8 @@ enum WorkspaceScan {
   /// a killed checkout) directly in `directory` (call under the lock).
   static func removeLeftovers(in directory: String) {
     for (name, _) in (try? FileIO.listDirectory(directory)) ?? [] where name.hasPrefix(TempFile.prefix) {
-      try? FileIO.removeTree(directory + "/" + name)
+      let path = directory + "/" + name
+      if unlink(path) != 0 && errno == EISDIR && TempFile.isMadeName(name) { try? FileIO.removeTree(path) }
     }
   }
 }

@@ -73,18 +73,25 @@ final class WorkspaceWriter: @unchecked Sendable {
   }
 
   /// Renames each staged directory whose files were all written into
-  /// place, and deletes the others (a checkout that failed part-way).
-  func finishStaged() throws {
+  /// place, and deletes the others (a checkout that failed part-way), or
+  /// all of them with `discarding`. A directory that cannot go into place
+  /// (something appeared there) is deleted too, the rest still handled,
+  /// and the first such error thrown: its content stays in the cache.
+  func finishStaged(discarding: Bool = false) throws {
     let left = unwritten.withLock { $0 }
-    defer { staged = [:] }
+    var firstError: Error?
     for (path, folder) in staged.sorted(by: { $0.key < $1.key }) {
-      if left[path, default: 0] == 0 {
-        try FileIO.rename(folder, workspace.root + "/" + path)
+      if !discarding && left[path, default: 0] == 0 {
+        do { try FileIO.rename(folder, workspace.root + "/" + path) } catch {
+          firstError = firstError ?? error
+          try? FileIO.removeTree(folder)
+        }
       } else {
         try? FileIO.removeTree(folder)
       }
-      staged[path] = nil
     }
+    staged = [:]
+    if let firstError { throw firstError }
   }
 
   /// The staged directory holding repository path `path`, its temp

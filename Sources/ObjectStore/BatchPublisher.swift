@@ -56,6 +56,12 @@ public final class BatchPublisher: @unchecked Sendable {
     if let batch { worker.submit { self.publish(batch) } }
   }
 
+  /// Throws the failure of a batch already published, if any: writers call
+  /// it between objects to stop early instead of writing the rest for nothing.
+  public func check() throws {
+    if let error = state.withLock({ $0.error }) { throw error }
+  }
+
   /// Publishes what is still waiting, once the batches before it are
   /// done, and throws the first failure. Call once, after the last `add`.
   public func finish() throws {

@@ -80,13 +80,20 @@ import Testing
     #expect(!repo.exists("images"), "a directory was checked out in part")
     #expect(try repo.sh("ls -A . | grep lode-tmp").stdout.isEmpty, "a temp folder was left behind")
 
-    // A folder a killed checkout left is deleted by the next one, which builds the directory whole.
-    try repo.sh("mkdir -p .lode-tmp-killed/d0 && echo partial > .lode-tmp-killed/d0/f0.txt")
+    // A folder a killed checkout left is deleted by the next one, which
+    // builds the directory whole; a folder merely named like one is not.
+    try repo.sh("mkdir -p .lode-tmp-0k1lled0f01de/d0 && echo partial > .lode-tmp-0k1lled0f01de/d0/f0.txt")
+    try repo.sh("mkdir -p .lode-tmp-mine && echo mine > .lode-tmp-mine/notes.txt")
     try repo.sh("cp good.bak \(object) && rm good.bak")
     try repo.lodeOK("checkout")
     #expect(try repo.sh("find images -type f | wc -l").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "30")
     #expect(try repo.read("images/d1/f7.txt") == "image 7\n")
-    #expect(try repo.sh("ls -A . | grep lode-tmp").stdout.isEmpty, "a temp folder was left behind")
+    #expect(try repo.sh("ls -A . | grep lode-tmp").stdout == ".lode-tmp-mine\n", "a temp folder was left behind")
+    #expect(try repo.read(".lode-tmp-mine/notes.txt") == "mine\n")
+    // lode refuses to track a path named like its temp files.
+    let refused = try repo.lode("add", ".lode-tmp-mine")
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("named like lode's temp files"), "\(refused.stderr)")
     #expect(try repo.lodeOK("status").stdout == "Data and pointers are up to date.\n")
   }
 
