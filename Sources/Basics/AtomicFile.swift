@@ -70,12 +70,12 @@ public final class TempFile {
   }
 
   /// Whether `name` is one `makeDirectory` (or the init) could have made:
-  /// the prefix and 13 lowercase base-36 digits. Folders are deleted
+  /// the prefix and `suffixLength` lowercase base-36 digits. Folders are deleted
   /// recursively as leftovers only when they match exactly.
   public static func isMadeName(_ name: String) -> Bool {
     guard name.hasPrefix(prefix) else { return false }
     let suffix = name.utf8.dropFirst(prefix.utf8.count)
-    return suffix.count == 13 && suffix.allSatisfy { (48...57).contains($0) || (97...122).contains($0) }
+    return suffix.count == suffixLength && suffix.allSatisfy { (48...57).contains($0) || (97...122).contains($0) }
   }
 
   /// Creates a new, empty temporary folder in `directory` and returns its path.
@@ -96,8 +96,11 @@ public final class TempFile {
     }
     let mixed = (seed ^ (count &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
     let text = String(mixed, radix: 36)
-    return String(repeating: "0", count: max(0, 13 - text.count)) + text
+    return String(repeating: "0", count: max(0, suffixLength - text.count)) + text
   }
+
+  /// Base-36 digits of a unique suffix (a UInt64 needs at most 13).
+  private static let suffixLength = 13
 
   private static let seed = UInt64.random(in: .min ... .max)
   private static let counter = Locked<UInt64>(0)

@@ -143,11 +143,11 @@ extension Project {
     // Files to read go first, in inode order (mostly their order on disk),
     // with their reads started ahead of the workers.
     let keys = files.map { Path.join(dataPath, $0.path) }
-    let known = files.indices.map { workspace.knownID(key: keys[$0], stat: files[$0].stat, holdings: holdings) != nil }
+    let known = files.indices.map { workspace.knownID(key: keys[$0], stat: files[$0].stat, holdings: holdings) }
     let order = files.indices.sorted { a, b in
-      known[a] == known[b] ? files[a].stat.inode < files[b].stat.inode : !known[a]
+      (known[a] == nil) == (known[b] == nil) ? files[a].stat.inode < files[b].stat.inode : known[a] == nil
     }
-    let readAhead = ReadAhead(order.prefix { !known[$0] }.map { (absolute(keys[$0]), files[$0].stat.size) })
+    let readAhead = ReadAhead(order.prefix { known[$0] == nil }.map { (absolute(keys[$0]), files[$0].stat.size) })
     let publisher = BatchPublisher(cache: cache)
     do {
       try parallelForEach(files.count, workers: ProcessorCount.forSmallFiles) { position in
@@ -156,7 +156,8 @@ extension Project {
         let index = order[position]
         let file = files[index]
         let result = try workspace.storeFile(
-          key: keys[index], relative: file.path, knownStat: file.stat, holdings: holdings)
+          key: keys[index], relative: file.path, knownStat: file.stat, holdings: holdings, lookedUp: .some(known[index])
+        )
         if let pending = result.pending { publisher.add(pending) }
         stored.withLock { $0[index] = result }
         progress.advance(bytes: file.stat.size)

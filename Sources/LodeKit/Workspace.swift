@@ -24,13 +24,16 @@ struct Workspace: Sendable {
   /// Stores the file at repository path `key` unless the stat index already
   /// knows its id and the cache holds it. Does not publish.
   /// `holdings` (a snapshot of the cache's ids) replaces lookups in the cache.
+  /// `lookedUp`: the caller already asked `knownID` with `knownStat`, and
+  /// this was the answer.
   func storeFile(
-    key: String, relative: String? = nil, knownStat: FileStat? = nil, holdings: Set<ObjectID>? = nil
+    key: String, relative: String? = nil, knownStat: FileStat? = nil, holdings: Set<ObjectID>? = nil,
+    lookedUp: ObjectID?? = nil
   ) throws -> StoredFile {
     let path = try RelativePath(validating: relative ?? Path.basename(key))
     let absolutePath = root + "/" + key
     guard let stat = try knownStat ?? FileStat.of(absolutePath) else { throw LodeKitError.noSuchPath(path: key) }
-    if let id = knownID(key: key, stat: stat, holdings: holdings) {
+    if let id = lookedUp ?? knownID(key: key, stat: stat, holdings: holdings) {
       return StoredFile(
         entry: TreeEntry(path: path, id: id, size: stat.size, executable: stat.isExecutable), pending: nil,
         key: key, verifiedAt: 0)

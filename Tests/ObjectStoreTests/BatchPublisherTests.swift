@@ -11,6 +11,21 @@ import Testing
     }
   }
 
+  /// A cache with `count` distinct objects written and queued on a
+  /// publisher that starts a batch every `batchCount`; `prepare` runs
+  /// before they are queued. The temp cache lives as long as the result.
+  private func queued(_ count: Int, batchCount: Int, prepare: ([PendingObject]) -> Void = { _ in }) throws
+    -> (temp: TempCache, cache: ObjectCache, objects: [PendingObject], publisher: BatchPublisher)
+  {
+    let temp = TempCache()
+    let cache = ObjectCache(root: temp.root + "/cache")
+    let objects = try pendingObjects(count, in: temp, cache: cache)
+    prepare(objects)
+    let publisher = BatchPublisher(cache: cache, batchBytes: 1 << 30, batchCount: batchCount)
+    for object in objects { publisher.add(object) }
+    return (temp, cache, objects, publisher)
+  }
+
   /// Temp files anywhere under the cache.
   private func tempFiles(in cache: ObjectCache) throws -> [String] {
     func walk(_ folder: String) throws -> [String] {
@@ -24,11 +39,8 @@ import Testing
   }
 
   @Test func everyObjectIsPublishedOnceFinished() throws {
-    let temp = TempCache()
-    let cache = ObjectCache(root: temp.root + "/cache")
-    let objects = try pendingObjects(10, in: temp, cache: cache)
-    let publisher = BatchPublisher(cache: cache, batchBytes: 1 << 30, batchCount: 3)
-    for object in objects { publisher.add(object) }
+    let (temp, cache, objects, publisher) = try queued(10, batchCount: 3)
+    defer { withExtendedLifetime(temp) {} }
     try publisher.finish()
     for (index, object) in objects.enumerated() {
       #expect(try cache.read(object.id) == noise(3000 + index, seed: UInt64(index) + 7))
@@ -37,11 +49,8 @@ import Testing
   }
 
   @Test func batchesArePublishedBeforeFinish() throws {
-    let temp = TempCache()
-    let cache = ObjectCache(root: temp.root + "/cache")
-    let objects = try pendingObjects(5, in: temp, cache: cache)
-    let publisher = BatchPublisher(cache: cache, batchBytes: 1 << 30, batchCount: 4)
-    for object in objects { publisher.add(object) }
+    let (temp, cache, objects, publisher) = try queued(5, batchCount: 4)
+    defer { withExtendedLifetime(temp) {} }
     // The first four make a batch of their own; the fifth waits for finish.
     var waited = 0
     while !objects.prefix(4).allSatisfy({ cache.contains($0.id) }) && waited < 10_000 {
@@ -55,11 +64,8 @@ import Testing
   }
 
   @Test func abandoningLeavesWholeObjectsOrNothing() throws {
-    let temp = TempCache()
-    let cache = ObjectCache(root: temp.root + "/cache")
-    let objects = try pendingObjects(7, in: temp, cache: cache)
-    let publisher = BatchPublisher(cache: cache, batchBytes: 1 << 30, batchCount: 3)
-    for object in objects { publisher.add(object) }
+    let (temp, cache, objects, publisher) = try queued(7, batchCount: 3)
+    defer { withExtendedLifetime(temp) {} }
     publisher.abandon()
     // Batches that ran are published whole; the rest left no temp file.
     for object in objects where cache.contains(object.id) {
@@ -70,12 +76,9 @@ import Testing
   }
 
   @Test func aFailedBatchFailsFinishAndDiscardsTheRest() throws {
-    let temp = TempCache()
-    let cache = ObjectCache(root: temp.root + "/cache")
-    let objects = try pendingObjects(6, in: temp, cache: cache)
-    unlink(objects[1].tempPath!)  // its rename into place will fail
-    let publisher = BatchPublisher(cache: cache, batchBytes: 1 << 30, batchCount: 3)
-    for object in objects { publisher.add(object) }
+    // The second object's temp file goes: its batch will fail.
+    let (temp, cache, objects, publisher) = try queued(6, batchCount: 3) { unlink($0[1].tempPath!) }
+    defer { withExtendedLifetime(temp) {} }
     #expect(throws: (any Error).self) { try publisher.finish() }
     #expect(!objects[3...].contains { cache.contains($0.id) }, "a batch after the failure was published")
     #expect(try tempFiles(in: cache).isEmpty)
